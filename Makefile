@@ -1,0 +1,65 @@
+# The Burger Factory book: the usual Sphinx targets, for both languages at once.
+#   make html      build _build/html/{zh,en}/ and the language chooser _build/html/index.html
+#   make livehtml  live-reloading preview of one language (lang=zh or lang=en)
+#   make doctest   docstring examples in src/ and Sphinx's doctest builder
+#   make test      the whole test suite
+#   make clean     remove _build/
+# The first run creates .venv from requirements.txt; it is renewed when that file changes.
+
+PYTHON     ?= python3
+VENV       := .venv
+BIN        := $(VENV)/bin
+BUILD      := _build
+# Each language: its folder under docs/ and its Sphinx language code.
+LANGS      := zh:zh_CN en:en
+lang       ?= zh
+SPHINXOPTS ?=
+# Warnings are errors: a page with a problem is never published.
+SPHINX     := $(BIN)/sphinx-build -c . -W --keep-going -q $(SPHINXOPTS)
+
+.PHONY: html livehtml doctest test clean venv
+
+venv: $(VENV)/.installed
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	# Make src/ importable everywhere the venv's Python runs: pages' kernels, tests, doctests.
+	$(BIN)/python -c "import pathlib, sysconfig; pathlib.Path(sysconfig.get_paths()['purelib'], 'burger-factory-src.pth').write_text(str(pathlib.Path('src').resolve()))"
+	# The pages' kernels: no start-up chatter on the build console (cell output is still checked).
+	mkdir -p $(VENV)/etc/ipython && echo 'c.IPKernelApp.log_level = "ERROR"' > $(VENV)/etc/ipython/ipython_kernel_config.py
+	touch $@
+
+# Both languages build side by side into _build/staging/; the published _build/html/ is
+# replaced only when every language built cleanly, so a failed build leaves the last good site.
+html: $(VENV)/.installed
+	@set -e; pids=""; \
+	for pair in $(LANGS); do l=$${pair%%:*}; \
+	  $(SPHINX) -b html -D language=$${pair#*:} -d $(BUILD)/doctrees/$$l docs/$$l $(BUILD)/staging/$$l & \
+	  pids="$$pids $$!"; \
+	done; \
+	failed=0; for p in $$pids; do wait $$p || failed=1; done; \
+	if [ $$failed -ne 0 ]; then echo "make html: build failed; $(BUILD)/html/ was left as it was." >&2; exit 1; fi
+	@rm -rf $(BUILD)/html.new && mkdir -p $(BUILD)/html.new
+	@for pair in $(LANGS); do l=$${pair%%:*}; cp -a $(BUILD)/staging/$$l $(BUILD)/html.new/$$l; done
+	@cp docs/index.html $(BUILD)/html.new/index.html
+	@rm -rf $(BUILD)/html.old; [ ! -d $(BUILD)/html ] || mv $(BUILD)/html $(BUILD)/html.old
+	@mv $(BUILD)/html.new $(BUILD)/html && rm -rf $(BUILD)/html.old
+	@echo "Built $(BUILD)/html/index.html"
+
+livehtml: $(VENV)/.installed
+	$(BIN)/sphinx-autobuild -c . -D language=$(patsubst $(lang):%,%,$(filter $(lang):%,$(LANGS))) -d $(BUILD)/doctrees/live-$(lang) \
+	  --watch src --watch docs/_ext --watch docs/_static --watch docs/_templates \
+	  docs/$(lang) $(BUILD)/live/$(lang)
+
+doctest: $(VENV)/.installed
+	$(BIN)/python -m pytest -q --doctest-modules src
+	@for pair in $(LANGS); do l=$${pair%%:*}; \
+	  $(SPHINX) -b doctest -D language=$${pair#*:} -d $(BUILD)/doctrees/$$l docs/$$l $(BUILD)/doctest/$$l || exit 1; \
+	done
+
+test: $(VENV)/.installed
+	$(BIN)/python -m pytest tests
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,75 @@
+"""Sphinx configuration for the Burger Factory book, shared by both languages.
+
+Each language is its own Sphinx project under docs/<folder>/, built with this file:
+``sphinx-build -c . -D language=zh_CN docs/zh _build/html/zh`` (the Makefile does it).
+What differs between the languages is declared in ``book_languages`` below and applied
+by the ``bilingual`` extension.
+"""
+
+import logging
+import sys
+from pathlib import Path
+
+# accessible-pygments (a Furo dependency) calls logging.basicConfig(level=INFO) when imported,
+# which would print every library's INFO lines; configuring the root logger first prevents it.
+logging.basicConfig(level=logging.WARNING)
+
+ROOT = Path(__file__).parent.resolve()
+sys.path.insert(0, str(ROOT / "docs" / "_ext"))
+
+project = "Burger Factory"
+author = "The Burger Factory authors"
+copyright = "2026, The Burger Factory authors"
+
+extensions = [
+    "myst_nb",
+    "sphinx.ext.doctest",
+    "sphinx_copybutton",
+    "sphinxcontrib.katex",
+    "bilingual",  # per-language settings, language switch, twin-page checks
+    "glue_math",  # live numbers inside formulas
+    "zh_search",  # Chinese search that works in the browser on Sphinx 9.0
+]
+
+# One entry per language: the source folder, the switch label, the site title.
+book_languages = {
+    "zh_CN": {
+        "folder": "zh",
+        "label": "中文",
+        "title": "汉堡工厂：链式法则与反向传播",
+    },
+    "en": {
+        "folder": "en",
+        "label": "English",
+        "title": "The Burger Factory: the chain rule and backpropagation",
+    },
+}
+
+# -- Pages and execution ------------------------------------------------------------
+exclude_patterns = ["jupyter_execute"]
+myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence"]
+myst_heading_anchors = 3
+nb_execution_mode = "cache"  # an unchanged page is not executed again
+nb_execution_timeout = 60  # seconds per cell: a hanging cell fails the build
+nb_execution_raise_on_error = False  # a failing cell is a warning, and warnings fail the build...
+nb_execution_show_tb = True  # ...whose message shows the page, the cell and the traceback
+nb_output_stderr = "error"  # anything on stderr is an error, never a published warning
+nb_merge_streams = True
+# nb_execution_cache_path is set per language by the bilingual extension.
+
+# -- HTML -----------------------------------------------------------------------------
+html_theme = "furo"
+html_static_path = ["docs/_static"]
+templates_path = ["docs/_templates"]
+html_css_files = ["book.css"]
+html_copy_source = False
+html_show_sourcelink = False
+html_last_updated_fmt = None
+locale_dirs = ["../locale"]  # relative to each language folder: Furo's strings in Chinese
+
+# Math is rendered to HTML at build time: no JavaScript, no CDN, visible at first paint.
+katex_prerender = True
+katex_css_path = "katex/katex.min.css"
+
+# Copy only the code: never the >>> prompts or the outputs.
+copybutton_exclude = ".linenos, .gp, .go"

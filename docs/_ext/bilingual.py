@@ -1,0 +1,60 @@
+"""One book, two languages: per-language settings, the language switch, twin checks.
+
+``conf.py`` declares ``book_languages`` (language code -> folder, switch label, title);
+each build passes ``-D language=<code>`` and the folder ``docs/<folder>`` as its sources.
+"""
+
+from pathlib import Path
+
+from jupyter_cache import get_cache
+from sphinx.errors import ConfigError, ExtensionError
+
+import twins
+
+
+def apply_language(app, config):
+    """Settings that depend on the language (``-D`` overrides are only known now)."""
+    books = config.book_languages
+    if config.language not in books:
+        raise ConfigError(f"language {config.language!r} is not one of book_languages: {sorted(books)}")
+    book = books[config.language]
+    folder = Path(app.srcdir).name
+    if folder != book["folder"]:
+        raise ConfigError(f"{app.srcdir} must be built with its own language, not "
+                          f"-D language={config.language} (that one is docs/{book['folder']})")
+    config.html_title = book["title"]
+    # One execution cache per language; create it up front, as parallel readers would race to.
+    cache = Path(app.confdir, "_build", ".jupyter_cache", folder)
+    get_cache(cache)
+    config.nb_execution_cache_path = str(cache)
+    if config.language.startswith("zh"):
+        # Sphinx's default re-reads jieba's whole dictionary as a user dictionary (~1.3 s).
+        config.html_search_options = {"dict": ""}
+
+
+def check_twins(app):
+    """Stop the build when a page lacks its translation or the twins' code differs."""
+    docs = Path(app.srcdir).parent
+    folders = {code: docs / book["folder"] for code, book in app.config.book_languages.items()}
+    problems = twins.mismatches(folders)
+    if problems:
+        raise ExtensionError("the languages' pages are not twins:\n  " + "\n  ".join(problems))
+
+
+def add_switch(app, pagename, templatename, context, doctree):
+    """Template context for the link to this page in each other language."""
+    up = "../" * (pagename.count("/") + 1)
+    context["book_translations"] = [
+        {"lang": code.replace("_", "-"), "label": book["label"],
+         "href": f"{up}{book['folder']}/{pagename}.html"}
+        for code, book in app.config.book_languages.items()
+        if code != app.config.language
+    ]
+
+
+def setup(app):
+    app.add_config_value("book_languages", {}, "env", types=[dict])
+    app.connect("config-inited", apply_language)
+    app.connect("builder-inited", check_twins)
+    app.connect("html-page-context", add_switch)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
