@@ -35,7 +35,8 @@ $(VENV)/.installed: requirements.txt
 html: $(VENV)/.installed
 	@set -e; pids=""; \
 	for pair in $(LANGS); do l=$${pair%%:*}; \
-	  $(SPHINX) -b html -D language=$${pair#*:} -d $(BUILD)/doctrees/$$l docs/$$l $(BUILD)/staging/$$l & \
+	  $(SPHINX) -b html -D language=$${pair#*:} -D nb_execution_cache_path=$(BUILD)/.jupyter_cache/$$l \
+	    -d $(BUILD)/doctrees/$$l docs/$$l $(BUILD)/staging/$$l & \
 	  pids="$$pids $$!"; \
 	done; \
 	failed=0; for p in $$pids; do wait $$p || failed=1; done; \
@@ -48,14 +49,16 @@ html: $(VENV)/.installed
 	@echo "Built $(BUILD)/html/index.html"
 
 livehtml: $(VENV)/.installed
-	$(BIN)/sphinx-autobuild -c . -D language=$(patsubst $(lang):%,%,$(filter $(lang):%,$(LANGS))) -d $(BUILD)/doctrees/live-$(lang) \
+	$(BIN)/sphinx-autobuild -c . -D language=$(patsubst $(lang):%,%,$(filter $(lang):%,$(LANGS))) \
+	  -D nb_execution_cache_path=$(BUILD)/.jupyter_cache/$(lang) -d $(BUILD)/doctrees/live-$(lang) \
 	  --watch src --watch docs/_ext --watch docs/_static --watch docs/_templates \
 	  docs/$(lang) $(BUILD)/live/$(lang)
 
 doctest: $(VENV)/.installed
 	$(BIN)/python -m pytest -q --doctest-modules src
 	@for pair in $(LANGS); do l=$${pair%%:*}; \
-	  $(SPHINX) -b doctest -D language=$${pair#*:} -d $(BUILD)/doctrees/$$l docs/$$l $(BUILD)/doctest/$$l || exit 1; \
+	  $(SPHINX) -b doctest -D language=$${pair#*:} -D nb_execution_cache_path=$(BUILD)/.jupyter_cache/$$l \
+	    -d $(BUILD)/doctrees/$$l docs/$$l $(BUILD)/doctest/$$l || exit 1; \
 	done
 
 test: $(VENV)/.installed

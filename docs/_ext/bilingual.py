@@ -23,10 +23,10 @@ def apply_language(app, config):
         raise ConfigError(f"{app.srcdir} must be built with its own language, not "
                           f"-D language={config.language} (that one is docs/{book['folder']})")
     config.html_title = book["title"]
-    # One execution cache per language; create it up front, as parallel readers would race to.
-    cache = Path(app.confdir, "_build", ".jupyter_cache", folder)
-    get_cache(cache)
-    config.nb_execution_cache_path = str(cache)
+    if not config.nb_execution_cache_path:
+        raise ConfigError("set nb_execution_cache_path (one cache per language; the Makefile does)")
+    # Create the cache up front: parallel readers would race to create its database.
+    get_cache(config.nb_execution_cache_path)
     if config.language.startswith("zh"):
         # Sphinx's default re-reads jieba's whole dictionary as a user dictionary (~1.3 s).
         config.html_search_options = {"dict": ""}
