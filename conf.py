@@ -55,7 +55,7 @@ nb_execution_raise_on_error = False  # a failing cell is a warning, and warnings
 nb_execution_show_tb = True  # ...whose message shows the page, the cell and the traceback
 nb_output_stderr = "error"  # anything on stderr is an error, never a published warning
 nb_merge_streams = True
-# nb_execution_cache_path is set per language by the bilingual extension.
+# nb_execution_cache_path: one per language, passed by the Makefile (-D).
 
 # -- HTML -----------------------------------------------------------------------------
 html_theme = "furo"
