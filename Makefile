@@ -1,6 +1,6 @@
 # The Burger Factory book: the usual Sphinx targets, for both languages at once.
 #   make html      build _build/html/{zh,en}/ and the language chooser _build/html/index.html
-#   make livehtml  live-reloading preview of one language (lang=zh or lang=en)
+#   make livehtml  live-reloading preview of one language: make livehtml lang=en
 #   make doctest   docstring examples in src/ and Sphinx's doctest builder
 #   make test      the whole test suite
 #   make clean     remove _build/
@@ -13,9 +13,13 @@ BUILD      := _build
 # Each language: its folder under docs/ and its Sphinx language code.
 LANGS      := zh:zh_CN en:en
 lang       ?= zh
+code        = $(patsubst $(lang):%,%,$(filter $(lang):%,$(LANGS)))
 SPHINXOPTS ?=
 # Warnings are errors: a page with a problem is never published.
 SPHINX     := $(BIN)/sphinx-build -c . -W --keep-going -q $(SPHINXOPTS)
+# Each language works in $(BUILD)/lang/<folder>/: html/, doctrees/, and MyST-NB's
+# jupyter_execute/ and .jupyter_cache/ (the execution cache) beside them.
+WORK        = $(BUILD)/lang
 
 .PHONY: html livehtml doctest test clean venv
 
@@ -26,39 +30,38 @@ $(VENV)/.installed: requirements.txt
 	$(BIN)/pip install --quiet -r requirements.txt
 	# Make src/ importable everywhere the venv's Python runs: pages' kernels, tests, doctests.
 	$(BIN)/python -c "import pathlib, sysconfig; pathlib.Path(sysconfig.get_paths()['purelib'], 'burger-factory-src.pth').write_text(str(pathlib.Path('src').resolve()))"
-	# The pages' kernels: no start-up chatter on the build console (cell output is still checked).
-	mkdir -p $(VENV)/etc/ipython && echo 'c.IPKernelApp.log_level = "ERROR"' > $(VENV)/etc/ipython/ipython_kernel_config.py
+	# The pages' kernels: no start-up chatter and no colour codes in tracebacks on the console.
+	mkdir -p $(VENV)/etc/ipython
+	printf 'c.IPKernelApp.log_level = "ERROR"\nc.InteractiveShell.colors = "nocolor"\n' \
+	  > $(VENV)/etc/ipython/ipython_kernel_config.py
 	touch $@
 
-# Both languages build side by side into _build/staging/; the published _build/html/ is
-# replaced only when every language built cleanly, so a failed build leaves the last good site.
+# The languages build side by side; the published $(BUILD)/html/ is replaced only when every
+# language built cleanly, so a failed build leaves the last good site where it was.
 html: $(VENV)/.installed
-	@set -e; pids=""; \
-	for pair in $(LANGS); do l=$${pair%%:*}; \
-	  $(SPHINX) -b html -D language=$${pair#*:} -D nb_execution_cache_path=$(BUILD)/.jupyter_cache/$$l \
-	    -d $(BUILD)/doctrees/$$l docs/$$l $(BUILD)/staging/$$l & \
+	@pids=""; for pair in $(LANGS); do l=$${pair%%:*}; \
+	  $(SPHINX) -b html -D language=$${pair#*:} -d $(WORK)/$$l/doctrees docs/$$l $(WORK)/$$l/html & \
 	  pids="$$pids $$!"; \
 	done; \
 	failed=0; for p in $$pids; do wait $$p || failed=1; done; \
 	if [ $$failed -ne 0 ]; then echo "make html: build failed; $(BUILD)/html/ was left as it was." >&2; exit 1; fi
 	@rm -rf $(BUILD)/html.new && mkdir -p $(BUILD)/html.new
-	@for pair in $(LANGS); do l=$${pair%%:*}; cp -a $(BUILD)/staging/$$l $(BUILD)/html.new/$$l; done
+	@for pair in $(LANGS); do l=$${pair%%:*}; cp -a $(WORK)/$$l/html $(BUILD)/html.new/$$l; done
 	@cp docs/index.html $(BUILD)/html.new/index.html
 	@rm -rf $(BUILD)/html.old; [ ! -d $(BUILD)/html ] || mv $(BUILD)/html $(BUILD)/html.old
 	@mv $(BUILD)/html.new $(BUILD)/html && rm -rf $(BUILD)/html.old
 	@echo "Built $(BUILD)/html/index.html"
 
 livehtml: $(VENV)/.installed
-	$(BIN)/sphinx-autobuild -c . -D language=$(patsubst $(lang):%,%,$(filter $(lang):%,$(LANGS))) \
-	  -D nb_execution_cache_path=$(BUILD)/.jupyter_cache/$(lang) -d $(BUILD)/doctrees/live-$(lang) \
+	$(BIN)/sphinx-autobuild -c . -D language=$(code) -d $(WORK)/$(lang)/doctrees-live \
 	  --watch src --watch docs/_ext --watch docs/_static --watch docs/_templates \
-	  docs/$(lang) $(BUILD)/live/$(lang)
+	  docs/$(lang) $(WORK)/$(lang)/live
 
 doctest: $(VENV)/.installed
 	$(BIN)/python -m pytest -q --doctest-modules src
 	@for pair in $(LANGS); do l=$${pair%%:*}; \
-	  $(SPHINX) -b doctest -D language=$${pair#*:} -D nb_execution_cache_path=$(BUILD)/.jupyter_cache/$$l \
-	    -d $(BUILD)/doctrees/$$l docs/$$l $(BUILD)/doctest/$$l || exit 1; \
+	  $(SPHINX) -b doctest -D language=$${pair#*:} -d $(WORK)/$$l/doctrees docs/$$l $(WORK)/$$l/doctest \
+	  || exit 1; \
 	done
 
 test: $(VENV)/.installed

@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT / "docs" / "_ext"))
 
 project = "Burger Factory"
 author = "The Burger Factory authors"
-copyright = "2026, The Burger Factory authors"
+# copyright and html_title come from book_languages, in the page's language.
 
 extensions = [
     "myst_nb",
@@ -31,17 +31,19 @@ extensions = [
     "zh_search",  # Chinese search that works in the browser on Sphinx 9.0
 ]
 
-# One entry per language: the source folder, the switch label, the site title.
+# One entry per language: its source folder, its name in the switch, and its site strings.
 book_languages = {
     "zh_CN": {
         "folder": "zh",
         "label": "中文",
         "title": "汉堡工厂：链式法则与反向传播",
+        "copyright": "2026，汉堡工厂的作者们",
     },
     "en": {
         "folder": "en",
         "label": "English",
         "title": "The Burger Factory: the chain rule and backpropagation",
+        "copyright": "2026, the Burger Factory authors",
     },
 }
 
@@ -55,7 +57,6 @@ nb_execution_raise_on_error = False  # a failing cell is a warning, and warnings
 nb_execution_show_tb = True  # ...whose message shows the page, the cell and the traceback
 nb_output_stderr = "error"  # anything on stderr is an error, never a published warning
 nb_merge_streams = True
-# nb_execution_cache_path: one per language, passed by the Makefile (-D).
 
 # -- HTML -----------------------------------------------------------------------------
 html_theme = "furo"

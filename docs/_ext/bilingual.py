@@ -23,10 +23,11 @@ def apply_language(app, config):
         raise ConfigError(f"{app.srcdir} must be built with its own language, not "
                           f"-D language={config.language} (that one is docs/{book['folder']})")
     config.html_title = book["title"]
-    if not config.nb_execution_cache_path:
-        raise ConfigError("set nb_execution_cache_path (one cache per language; the Makefile does)")
-    # Create the cache up front: parallel readers would race to create its database.
-    get_cache(config.nb_execution_cache_path)
+    config.copyright = book["copyright"]
+    # MyST-NB keeps executed notebooks and their cache beside the output folder, so each
+    # language (built into _build/lang/<folder>/html) has its own.  Create the cache up
+    # front: parallel readers would race to create its database.
+    get_cache(config.nb_execution_cache_path or Path(app.outdir).parent / ".jupyter_cache")
     if config.language.startswith("zh"):
         # Sphinx's default re-reads jieba's whole dictionary as a user dictionary (~1.3 s).
         config.html_search_options = {"dict": ""}

@@ -1,0 +1,52 @@
+"""Shared fixtures: the project's root, its built site, and throwaway copies to break."""
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "docs" / "_ext"))  # twins, the checker the build itself uses
+
+LANGS = ("zh", "en")
+STATIONS = ("1-factory", "2-chain-rule", "3-error-and-backprop", "4-pytorch-backward",
+            "5-backward-by-hand")
+
+
+def make(target: str, cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run ``make <target>`` the way an author would, capturing its console."""
+    return subprocess.run(["make", target, *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=900)
+
+
+def copy_project(dest: Path) -> Path:
+    """A copy of the project's sources that shares the real .venv (mtimes kept, so the
+    Makefile does not reinstall it)."""
+    for name in ("conf.py", "Makefile", "requirements.txt"):
+        shutil.copy2(ROOT / name, dest / name)
+    for name in ("docs", "src"):
+        shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns("*.mo", "__pycache__"))
+    (dest / ".venv").symlink_to(ROOT / ".venv")
+    return dest
+
+
+def article_text(html: str, keep_code: bool = False) -> str:
+    """The visible text of a page's article: code inputs dropped unless asked for,
+    and only KaTeX's rendered math kept (not its MathML or TeX annotation twins)."""
+    html = html[html.index('<article'):html.index('</article>')]
+    if not keep_code:
+        html = re.sub(r'<div class="cell_input.*?</div>\s*</div>', "", html, flags=re.S)
+    html = re.sub(r'<span class="katex-mathml">.*?</math></span>', "", html, flags=re.S)
+    text = re.sub(r"<[^>]+>", " ", html)
+    return re.sub(r"\s+", " ", text.replace("&nbsp;", " ")).strip()
+
+
+@pytest.fixture(scope="session")
+def site() -> Path:
+    """The site as `make html` builds it from the working tree."""
+    result = make("html", ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return ROOT / "_build" / "html"

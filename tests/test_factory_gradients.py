@@ -1,0 +1,82 @@
+"""The package's chain rule is right: it matches torch's autograd and a finite difference,
+and it turns bad input away with an error that names the argument."""
+
+import math
+
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from burger_factory import gradients, loss, produce, slope
+
+knob = st.floats(min_value=-50, max_value=50, allow_nan=False, allow_infinity=False)
+
+
+def autograd(x, w, v, target):
+    """The same factory in torch (float64), differentiated by loss.backward()."""
+    w_t = torch.tensor(w, dtype=torch.float64, requires_grad=True)
+    v_t = torch.tensor(v, dtype=torch.float64, requires_grad=True)
+    u_t = w_t * x
+    y_t = v_t * u_t
+    u_t.retain_grad(), y_t.retain_grad()
+    ((y_t - target) ** 2).backward()
+    return {"dloss_dw": w_t.grad.item(), "dloss_dv": v_t.grad.item(),
+            "dloss_du": u_t.grad.item(), "dloss_dy": y_t.grad.item()}
+
+
+@settings(max_examples=200, deadline=None)
+@given(x=knob, w=knob, v=knob, target=knob)
+def test_chain_rule_equals_torch_autograd(x, w, v, target):
+    chain = gradients(x=x, w=w, v=v, target=target)._asdict()
+    for name, value in autograd(x, w, v, target).items():
+        assert math.isclose(chain[name], value, rel_tol=1e-9, abs_tol=1e-9), name
+
+
+@settings(max_examples=200, deadline=None)
+@given(x=knob, w=knob, v=knob, target=knob)
+def test_chain_rule_equals_finite_differences(x, w, v, target):
+    chain = gradients(x=x, w=w, v=v, target=target)
+    by_w = slope(lambda w_: loss(produce(x, w_, v).y, target), at=w)
+    by_v = slope(lambda v_: loss(produce(x, w, v_).y, target), at=v)
+    # The loss is quadratic in each knob, so the central difference is exact but for
+    # rounding, which grows with the size of the loss (about 1e-13 of it for h = 1e-3).
+    tol = 1e-9 * (1 + loss(produce(x, w, v).y, target))
+    assert math.isclose(chain.dloss_dw, by_w, abs_tol=tol)
+    assert math.isclose(chain.dloss_dv, by_v, abs_tol=tol)
+
+
+def test_seed_numbers():
+    assert produce(x=2.0, w=3.0, v=2.0) == (6.0, 12.0)
+    g = gradients(x=2.0, w=3.0, v=2.0, target=10.0)
+    assert (g.dloss_dy, g.dloss_dv, g.dloss_du, g.dloss_dw) == (4.0, 24.0, 8.0, 16.0)
+
+
+@pytest.mark.parametrize("bad, error, message", [
+    ("3", TypeError, "w must be a real number, got str"),
+    (True, TypeError, "w must be a real number, got bool"),
+    (None, TypeError, "w must be a real number, got NoneType"),
+    (float("nan"), ValueError, "w must be finite, got nan"),
+    (float("inf"), ValueError, "w must be finite, got inf"),
+    (torch.tensor(3.0), TypeError, "call .item() on a tensor first"),
+])
+def test_bad_knob_is_named_in_the_error(bad, error, message):
+    with pytest.raises(error, match=message.replace("(", r"\(").replace(")", r"\)")):
+        produce(x=2.0, w=bad, v=2.0)
+
+
+@pytest.mark.parametrize("func, kwargs, name", [
+    (produce, {"x": float("-inf"), "w": 3.0, "v": 2.0}, "x"),
+    (produce, {"x": 2.0, "w": 3.0, "v": "2"}, "v"),
+    (loss, {"y": 12.0, "target": float("nan")}, "target"),
+    (gradients, {"x": 2.0, "w": 3.0, "v": 2.0, "target": False}, "target"),
+    (slope, {"f": lambda t: t, "at": float("nan")}, "at"),
+])
+def test_every_public_function_names_its_bad_argument(func, kwargs, name):
+    with pytest.raises((TypeError, ValueError), match=f"^{name} must be"):
+        func(**kwargs)
+
+
+def test_slope_rejects_a_function_that_returns_nan():
+    with pytest.raises(ValueError, match=r"f\(at \+ h\) must be finite"):
+        slope(lambda t: float("nan"), at=1.0)

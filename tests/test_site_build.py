@@ -1,0 +1,120 @@
+"""`make html` builds a complete, self-consistent site in both languages: every station shows
+the numbers its code computed, each page links to its translation, and each language has its
+own interface strings and search."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from conftest import LANGS, ROOT, STATIONS, article_text
+
+from burger_factory import gradients, produce
+
+SEED = {"x": 2.0, "w": 3.0, "v": 2.0, "target": 10.0}
+MADE = produce(SEED["x"], SEED["w"], SEED["v"])
+GRAD = gradients(**SEED)
+
+
+def page(site: Path, lang: str, name: str) -> str:
+    return (site / lang / f"{name}.html").read_text(encoding="utf-8")
+
+
+def test_root_page_offers_both_languages(site):
+    root = (site / "index.html").read_text(encoding="utf-8")
+    for lang in LANGS:
+        assert f'href="{lang}/index.html"' in root
+        assert (site / lang / "index.html").is_file()
+
+
+@pytest.mark.parametrize("lang, html_lang", [("zh", "zh-CN"), ("en", "en")])
+def test_every_page_declares_its_language(site, lang, html_lang):
+    for name in ("index", *STATIONS):
+        assert f'<html lang="{html_lang}"' in page(site, lang, name), name
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", ("index", *STATIONS))
+def test_language_switch_lands_on_the_same_page(site, lang, name):
+    other = {"zh": "en", "en": "zh"}[lang]
+    links = re.findall(r'<p class="book-lang-switch"><a href="([^"]+)"', page(site, lang, name))
+    assert links == [f"../{other}/{name}.html"]
+    assert (site / lang / links[0]).resolve() == (site / other / f"{name}.html").resolve()
+
+
+# What each station must show, in its text or its output, for the seed's numbers.
+SHOWN = {
+    "1-factory": [MADE.u, MADE.y],
+    "2-chain-rule": [MADE.u, SEED["v"] * SEED["x"]],
+    "3-error-and-backprop": [SEED["target"], MADE.y, (MADE.y - SEED["target"]) ** 2],
+    "4-pytorch-backward": [GRAD.dloss_dv, GRAD.dloss_dw, (MADE.y - SEED["target"]) ** 2],
+    "5-backward-by-hand": [GRAD.dloss_dy, GRAD.dy_dv, GRAD.dloss_dv, GRAD.dy_du, GRAD.du_dw,
+                           GRAD.dloss_dw],
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("station", STATIONS)
+def test_station_shows_its_numbers(site, lang, station):
+    text = article_text(page(site, lang, station))
+    numbers = {float(n) for n in re.findall(r"\d+(?:\.\d+)?", text)}
+    for value in SHOWN[station]:
+        assert value in numbers, f"{lang}/{station} does not show {value}"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_station_4_prints_torch_gradients_beside_the_chain_rule(site, lang):
+    out = article_text(page(site, lang, "4-pytorch-backward"), keep_code=True)
+    for grad in (GRAD.dloss_dv, GRAD.dloss_dw):
+        assert re.search(rf"{grad}\D+{grad}", out), f"{grad} twice on one output line"
+
+
+def test_both_languages_glue_the_same_keys(site):
+    keys = {}
+    for lang in LANGS:
+        folder = ROOT / "_build" / "lang" / lang / "jupyter_execute"
+        keys[lang] = {p.name: set(json.loads(p.read_text())) for p in folder.glob("*.glue.json")}
+    assert keys["zh"] == keys["en"]
+    assert {f"{s}.glue.json" for s in STATIONS} <= set(keys["zh"])
+
+
+def test_no_formula_is_left_unrendered(site):
+    for lang in LANGS:
+        for name in STATIONS:
+            html = page(site, lang, name)
+            assert "katex-error" not in html and r"\glue" not in article_text(html), name
+            assert 'class="katex"' in html, f"{lang}/{name} has no rendered formula"
+
+
+def test_interface_strings_are_in_the_page_language(site):
+    zh, en = page(site, "zh", "2-chain-rule"), page(site, "en", "2-chain-rule")
+    for english in (">Next<", ">Previous<", "On this page", "Made with", "Copyright"):
+        assert english not in zh, english
+    for chinese in ("下一站", "上一站", "本页内容", "本站使用"):
+        assert chinese in zh, chinese
+    assert not re.search(r"[\u4e00-\u9fff]", en.replace(
+        '<a href="../zh/2-chain-rule.html" hreflang="zh-CN" lang="zh-CN">中文</a>', "")), \
+        "the en page has Chinese outside the language switch"
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("zh", ["链式法则", "反向传播", "误差", "梯度"]),
+    ("en", ["chain", "backpropag", "gradient"]),
+])
+def test_search_index_knows_the_key_terms(site, lang, words):
+    index = (site / lang / "searchindex.js").read_text(encoding="utf-8")
+    terms = json.loads(index[index.index("(") + 1:index.rindex(")")])["terms"]
+    for word in words:
+        assert any(term.startswith(word) for term in terms), word
+
+
+def test_chinese_search_script_defines_its_stemmer(site):
+    js = (site / "zh" / "_static" / "language_data.js").read_text(encoding="utf-8")
+    assert "window.Stemmer = EnglishStemmer" in js and "ChineseStemmer" not in js
+
+
+def test_nothing_is_loaded_from_outside_the_site(site):
+    for path in site.rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        for tag, url in re.findall(r'<(script|link|img)[^>]+(?:src|href)="([^"]+)"', html):
+            assert not re.match(r"(https?:)?//", url), f"{path}: {tag} loads {url}"
