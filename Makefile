@@ -65,7 +65,7 @@ doctest: $(VENV)/.installed
 	done
 
 test: $(VENV)/.installed
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest --doctest-modules src tests
 
 clean:
 	rm -rf $(BUILD)

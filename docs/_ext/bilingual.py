@@ -7,9 +7,12 @@ each build passes ``-D language=<code>`` and the folder ``docs/<folder>`` as its
 from pathlib import Path
 
 from jupyter_cache import get_cache
-from sphinx.errors import ConfigError, ExtensionError
+from sphinx.errors import ConfigError
+from sphinx.util import logging
 
 import twins
+
+logger = logging.getLogger(__name__)
 
 
 def apply_language(app, config):
@@ -34,12 +37,12 @@ def apply_language(app, config):
 
 
 def check_twins(app):
-    """Stop the build when a page lacks its translation or the twins' code differs."""
+    """Fail the build (a warning, and warnings are errors) when a page lacks its
+    translation or the twins' code differs."""
     docs = Path(app.srcdir).parent
     folders = {code: docs / book["folder"] for code, book in app.config.book_languages.items()}
-    problems = twins.mismatches(folders)
-    if problems:
-        raise ExtensionError("the languages' pages are not twins:\n  " + "\n  ".join(problems))
+    for problem in twins.mismatches(folders):
+        logger.warning(problem, type="book", subtype="twins")
 
 
 def add_switch(app, pagename, templatename, context, doctree):
