@@ -29,6 +29,7 @@ extensions = [
     "bilingual",  # per-language settings, language switch, twin-page checks
     "glue_math",  # live numbers inside formulas
     "zh_search",  # Chinese search that works in the browser on Sphinx 9.0
+    "no_stale_pages",  # a page removed from the sources leaves the site too
 ]
 
 # One entry per language: its source folder, its name in the switch, and its site strings.

@@ -1,6 +1,6 @@
 """A page that goes wrong stops the build, says where, and leaves the last good site alone."""
 
-from conftest import ROOT, copy_project, make
+from conftest import copy_project, make
 
 CRASH = 'raise RuntimeError("machine B jammed")'
 
@@ -33,3 +33,18 @@ def test_a_page_without_its_twin_fails_the_build(tmp_path):
     result = make("html", copy)
     assert result.returncode != 0
     assert "docs/zh/5-backward-by-hand.md has no en twin" in result.stdout + result.stderr
+
+
+def test_a_removed_page_leaves_the_site(tmp_path):
+    copy = copy_project(tmp_path)
+    assert make("html", copy).returncode == 0
+    for lang in ("zh", "en"):
+        (copy / "docs" / lang / "5-backward-by-hand.md").unlink()
+        index = copy / "docs" / lang / "index.md"
+        index.write_text(index.read_text(encoding="utf-8").replace("5-backward-by-hand\n", ""),
+                         encoding="utf-8")
+    result = make("html", copy)
+    assert result.returncode == 0, result.stdout + result.stderr
+    for lang in ("zh", "en"):
+        assert not (copy / "_build" / "html" / lang / "5-backward-by-hand.html").exists()
+        assert (copy / "_build" / "html" / lang / "4-pytorch-backward.html").exists()

@@ -1,0 +1,29 @@
+"""A page removed or renamed in the sources disappears from the site.
+
+Sphinx rebuilds incrementally into the same output folder and never deletes a page it
+wrote before, so a deleted station would otherwise go on being published.
+"""
+
+from pathlib import Path
+
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+
+def remove_stale_pages(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    current = {app.builder.get_target_uri(doc) for doc in app.env.found_docs}
+    current |= {"genindex.html", "search.html", "py-modindex.html"}
+    for page in outdir.rglob("*.html"):
+        uri = page.relative_to(outdir).as_posix()
+        if uri not in current and not uri.startswith("_"):
+            logger.info(f"removing {uri}: its source is gone")
+            page.unlink()
+
+
+def setup(app):
+    app.connect("build-finished", remove_stale_pages)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
