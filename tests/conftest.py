@@ -50,3 +50,12 @@ def site() -> Path:
     result = make("html", ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
     return ROOT / "_build" / "html"
+
+
+@pytest.fixture(scope="session")
+def clean_copy(tmp_path_factory) -> Path:
+    """A copy of the project built from scratch (empty cache, empty output)."""
+    copy = copy_project(tmp_path_factory.mktemp("clean"))
+    result = make("html", copy)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return copy

@@ -1,43 +1,114 @@
-"""A page that goes wrong stops the build, says where, and leaves the last good site alone."""
+"""Every way a page can go wrong stops the build, says where, and leaves the last good site
+alone: a failed build never publishes a wrong, stale or half-written page."""
+
+import pytest
+import shutil
 
 from conftest import copy_project, make
 
-CRASH = 'raise RuntimeError("machine B jammed")'
+STATION = "4-pytorch-backward"
 
 
-def test_a_cell_that_raises_fails_the_build_naming_page_and_exception(tmp_path):
-    copy = copy_project(tmp_path)
-    assert make("html", copy).returncode == 0
-    good = {p.relative_to(copy): p.read_bytes() for p in (copy / "_build/html").rglob("*") if p.is_file()}
+def published(copy):
+    site = copy / "_build" / "html"
+    return {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
 
-    page = copy / "docs" / "en" / "4-pytorch-backward.md"
-    source = page.read_text(encoding="utf-8")
-    page.write_text(source.replace("loss.backward()\n", f"loss.backward()\n{CRASH}\n", 1), encoding="utf-8")
-    twin = copy / "docs" / "zh" / "4-pytorch-backward.md"  # keep the twins' code equal
-    twin.write_text(twin.read_text(encoding="utf-8").replace("loss.backward()\n", f"loss.backward()\n{CRASH}\n", 1),
-                    encoding="utf-8")
 
-    result = make("html", copy)
+def inject(copy, after: str, code: str, langs=("zh", "en")):
+    """Put ``code`` into the first code cell of the station, right after the line ``after``
+    (in both twins by default, so that only the fault itself differs from a good build)."""
+    for lang in langs:
+        page = copy / "docs" / lang / f"{STATION}.md"
+        source = page.read_text(encoding="utf-8")
+        assert after in source, f"{page} has no line {after!r}"
+        page.write_text(source.replace(after, f"{after}\n{code}", 1), encoding="utf-8")
+
+
+@pytest.fixture
+def copy(clean_copy, tmp_path):
+    """A fresh copy of a project that built cleanly, with its build folder (so the next
+    build is incremental, as an author's is); each test breaks one."""
+    dest = copy_project(tmp_path)
+    shutil.copytree(clean_copy / "_build", dest / "_build", symlinks=True)
+    return dest
+
+
+def fails(copy, *args):
+    before = published(copy)
+    result = make("html", copy, *args)
     console = result.stdout + result.stderr
-    assert result.returncode != 0
-    assert "docs/en/4-pytorch-backward.md" in console
+    assert result.returncode != 0, console
+    assert published(copy) == before, "a failed build changed the published site"
+    return console
+
+
+def test_a_cell_that_raises_names_page_cell_and_exception(copy):
+    crash = 'raise RuntimeError("machine B jammed")'
+    inject(copy, "loss.backward()", crash)
+    console = fails(copy)
+    assert f"docs/en/{STATION}.md" in console and f"docs/zh/{STATION}.md" in console
+    assert crash in console  # the failing cell's source
+    assert "Traceback" in console or "RuntimeError                " in console
     assert "RuntimeError: machine B jammed" in console
-    assert CRASH in console  # the failing cell's source is shown
-    after = {p.relative_to(copy): p.read_bytes() for p in (copy / "_build/html").rglob("*") if p.is_file()}
-    assert after == good, "a failed build changed the published site"
 
 
-def test_a_page_without_its_twin_fails_the_build(tmp_path):
-    copy = copy_project(tmp_path)
+def test_a_cell_that_hangs_fails_after_the_timeout(copy):
+    inject(copy, "loss.backward()", "import time; time.sleep(600)")
+    console = fails(copy, "SPHINXOPTS=-D nb_execution_timeout=3")
+    assert f"docs/en/{STATION}.md" in console
+    assert "time.sleep(600)" in console and "timed out" in console.lower()
+
+
+def test_a_number_no_cell_glued_is_named_with_its_page(copy):
+    for lang, text in (("zh", "误差是"), ("en", "the loss is")):
+        page = copy / "docs" / lang / f"{STATION}.md"
+        source = page.read_text(encoding="utf-8")
+        page.write_text(source.replace(r"\glue{loss}", r"\glue{profit}", 1), encoding="utf-8")
+    console = fails(copy)
+    assert "'profit'" in console and f"docs/en/{STATION}.md" in console
+
+
+def test_prose_citing_an_unglued_number_is_named(copy):
+    for lang in ("zh", "en"):
+        page = copy / "docs" / lang / f"{STATION}.md"
+        source = page.read_text(encoding="utf-8")
+        page.write_text(source + "\n{glue:text}`bonus`\n", encoding="utf-8")
+    console = fails(copy)
+    assert "'bonus'" in console and f"docs/zh/{STATION}.md" in console
+
+
+def test_a_page_without_its_twin_is_named(copy):
     (copy / "docs" / "en" / "5-backward-by-hand.md").unlink()
-    result = make("html", copy)
-    assert result.returncode != 0
-    assert "docs/zh/5-backward-by-hand.md has no en twin" in result.stdout + result.stderr
+    console = fails(copy)
+    assert "docs/zh/5-backward-by-hand.md has no en twin" in console
 
 
-def test_a_removed_page_leaves_the_site(tmp_path):
-    copy = copy_project(tmp_path)
-    assert make("html", copy).returncode == 0
+def test_twins_whose_code_differs_are_both_named(copy):
+    inject(copy, "loss.backward()", "w.grad = w.grad * 2", langs=("en",))
+    console = fails(copy)
+    assert f"code cell 1 differs between {copy}/docs/zh/{STATION}.md and {copy}/docs/en/{STATION}.md" in console
+
+
+@pytest.mark.parametrize("markup", [
+    "[the next station](6-missing-station.md)",
+    "{doc}`6-missing-station`",
+    "![the factory](missing-picture.png)",
+])
+def test_a_broken_link_reference_or_image_fails(copy, markup):
+    for lang in ("zh", "en"):
+        page = copy / "docs" / lang / f"{STATION}.md"
+        page.write_text(page.read_text(encoding="utf-8") + f"\n{markup}\n", encoding="utf-8")
+    console = fails(copy)
+    assert f"docs/en/{STATION}.md" in console
+
+
+def test_a_warning_on_stderr_fails_the_build(copy):
+    inject(copy, "loss.backward()", 'import warnings; warnings.warn("knob w is loose")')
+    console = fails(copy)
+    assert "knob w is loose" in console and f"docs/en/{STATION}.md" in console
+
+
+def test_a_removed_page_leaves_the_site(copy):
     for lang in ("zh", "en"):
         (copy / "docs" / lang / "5-backward-by-hand.md").unlink()
         index = copy / "docs" / lang / "index.md"
@@ -47,4 +118,4 @@ def test_a_removed_page_leaves_the_site(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     for lang in ("zh", "en"):
         assert not (copy / "_build" / "html" / lang / "5-backward-by-hand.html").exists()
-        assert (copy / "_build" / "html" / lang / "4-pytorch-backward.html").exists()
+        assert (copy / "_build" / "html" / lang / f"{STATION}.html").exists()

@@ -2,6 +2,7 @@
 and it turns bad input away with an error that names the argument."""
 
 import math
+import re
 
 import pytest
 import torch
@@ -80,3 +81,23 @@ def test_every_public_function_names_its_bad_argument(func, kwargs, name):
 def test_slope_rejects_a_function_that_returns_nan():
     with pytest.raises(ValueError, match=r"f\(at \+ h\) must be finite"):
         slope(lambda t: float("nan"), at=1.0)
+
+
+junk = st.one_of(
+    st.none(), st.booleans(), st.text(max_size=5), st.binary(max_size=5), st.complex_numbers(),
+    st.lists(st.floats(), max_size=2), st.decimals(), st.fractions(), st.integers(),
+    st.floats(),  # NaN, infinities and huge values included
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(x=junk, w=junk, v=junk, target=junk)
+def test_junk_is_refused_with_the_argument_named_or_gives_finite_gradients(x, w, v, target):
+    try:
+        result = gradients(x=x, w=w, v=v, target=target)
+    except (TypeError, ValueError) as error:
+        assert re.match(r"^(x|w|v|target) must be (a real number|finite)", str(error)), error
+    except OverflowError as error:  # finite knobs whose product is too large for a float
+        assert "overflows a float" in str(error)
+    else:
+        assert all(isinstance(g, float) and math.isfinite(g) for g in result)

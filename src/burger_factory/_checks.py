@@ -22,7 +22,23 @@ def real(name: str, value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         hint = " (call .item() on a tensor first)" if hasattr(value, "item") else ""
         raise TypeError(f"{name} must be a real number, got {type(value).__name__}{hint}")
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an int too large for a float
+        raise ValueError(f"{name} must be finite, got an integer too large for a float") from None
     if not math.isfinite(number):
         raise ValueError(f"{name} must be finite, got {number!r}")
     return number
+
+
+def finite_result(name: str, value: float) -> float:
+    """Return ``value``, or raise when finite inputs made it overflow to infinity.
+
+    >>> finite_result("y", 1e308 * 10)
+    Traceback (most recent call last):
+    ...
+    OverflowError: y overflows a float (inf): the knobs are too large
+    """
+    if not math.isfinite(value):
+        raise OverflowError(f"{name} overflows a float ({value!r}): the knobs are too large")
+    return value

@@ -2,7 +2,7 @@
 
 from typing import NamedTuple
 
-from burger_factory._checks import real
+from burger_factory._checks import finite_result, real
 
 
 class Gradients(NamedTuple):
@@ -29,7 +29,7 @@ def gradients(x: float, w: float, v: float, target: float) -> Gradients:
     y = v * u
     dloss_dy = 2 * (y - target)
     dloss_du = dloss_dy * v
-    return Gradients(
+    grads = Gradients(
         dloss_dy=dloss_dy,
         dy_dv=u,
         dy_du=v,
@@ -38,3 +38,4 @@ def gradients(x: float, w: float, v: float, target: float) -> Gradients:
         dloss_du=dloss_du,
         dloss_dw=dloss_du * x,
     )
+    return Gradients(*(finite_result(n, g) for n, g in zip(Gradients._fields, grads)))

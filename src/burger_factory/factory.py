@@ -2,7 +2,7 @@
 
 from typing import NamedTuple
 
-from burger_factory._checks import real
+from burger_factory._checks import finite_result, real
 
 
 class Production(NamedTuple):
@@ -19,8 +19,8 @@ def produce(x: float, w: float, v: float) -> Production:
     Production(u=6.0, y=12.0)
     """
     x, w, v = real("x", x), real("w", w), real("v", v)
-    u = w * x
-    return Production(u=u, y=v * u)
+    u = finite_result("u", w * x)
+    return Production(u=u, y=finite_result("y", v * u))
 
 
 def loss(y: float, target: float) -> float:
@@ -30,4 +30,4 @@ def loss(y: float, target: float) -> float:
     4.0
     """
     y, target = real("y", y), real("target", target)
-    return (y - target) ** 2
+    return finite_result("loss", (y - target) ** 2)

@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 
-from burger_factory._checks import real
+from burger_factory._checks import finite_result, real
 
 
 def slope(f: Callable[[float], float], at: float, h: float = 1e-3) -> float:
@@ -22,4 +22,5 @@ def slope(f: Callable[[float], float], at: float, h: float = 1e-3) -> float:
     at, h = real("at", at), real("h", h)
     if h <= 0:
         raise ValueError(f"h must be positive, got {h!r}")
-    return (real("f(at + h)", f(at + h)) - real("f(at - h)", f(at - h))) / (2 * h)
+    rise = real("f(at + h)", f(at + h)) - real("f(at - h)", f(at - h))
+    return finite_result("slope", rise / (2 * h))

@@ -1,0 +1,20 @@
+"""Two clean builds of the same sources, in different folders, give byte-identical sites:
+no timestamps, temporary paths, memory addresses or random order in what is published."""
+
+from conftest import copy_project, make
+
+
+def files(site):
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+def test_two_clean_builds_are_byte_identical(clean_copy, tmp_path):
+    (tmp_path / "elsewhere").mkdir()
+    other = copy_project(tmp_path / "elsewhere")  # another path than the first copy
+    result = make("html", other)
+    assert result.returncode == 0, result.stdout + result.stderr
+    first, second = files(clean_copy / "_build" / "html"), files(other / "_build" / "html")
+    assert sorted(first) == sorted(second)
+    differ = [name for name in first if first[name] != second[name]]
+    assert not differ, f"files that differ between two clean builds: {differ}"
+    assert any(name.endswith("4-pytorch-backward.html") for name in first)
