@@ -26,9 +26,11 @@ extensions = [
     "sphinx.ext.doctest",
     "sphinx_copybutton",
     "sphinxcontrib.katex",
+    "katex_server",  # starts KaTeX's render server without a race
     "bilingual",  # per-language settings, language switch, twin-page checks
     "glue_math",  # live numbers inside formulas
     "zh_search",  # Chinese search that works in the browser on Sphinx 9.0
+    "cjk_linebreaks",  # a line break inside a Chinese sentence is not a space
     "no_stale_pages",  # a page removed from the sources leaves the site too
 ]
 

@@ -118,3 +118,11 @@ def test_nothing_is_loaded_from_outside_the_site(site):
         html = path.read_text(encoding="utf-8")
         for tag, url in re.findall(r'<(script|link|img)[^>]+(?:src|href)="([^"]+)"', html):
             assert not re.match(r"(https?:)?//", url), f"{path}: {tag} loads {url}"
+
+
+def test_chinese_sentences_have_no_stray_spaces_from_line_breaks(site):
+    cjk = "[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]"
+    for name in ("index", *STATIONS):
+        paragraphs = re.findall(r"<p>(.*?)</p>", page(site, "zh", name), flags=re.S)
+        broken = [p for p in paragraphs if re.search(f"{cjk}\\s*\\n\\s*{cjk}", p)]
+        assert not broken, f"zh/{name}: {broken[:2]}"
