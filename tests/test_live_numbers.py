@@ -16,9 +16,10 @@ LINES = {
     "v": "v = torch.tensor({}, requires_grad=True)",
     "x": "x = torch.tensor({})",
 }
-# w from 3 to 4 is the change the book promises to follow; x and v moving as well
-# catches a number typed by hand that happens to equal one w does not change.
-VARIANTS = {"w=4": {"w": 4.0}, "x=3,v=5": {"x": 3.0, "v": 5.0}}
+# w from 3 to 4 is the change the book promises to follow; v moving too catches a number
+# typed by hand that happens to equal one w does not change (x stays 2, like the 2s of
+# formulas such as 2(y - target) and squares, so those are not taken for typed numbers).
+VARIANTS = {"w=4": {"w": 4.0}, "v=5": {"v": 5.0}}
 
 
 def quantities(x, w, v, target) -> dict[str, float]:
@@ -30,7 +31,8 @@ def quantities(x, w, v, target) -> dict[str, float]:
 
 
 def numbers(html: str) -> list[float]:
-    text = re.sub(r"(?i)station \d", "", article_text(html))  # station names are not data
+    # Ordinals ("station 3", "step 2", "link 3") are not data.
+    text = re.sub(r"(?i)\b(stations?|steps?|links?|parts?)\s+\d+", "", article_text(html))
     return [float(n) for n in re.findall(r"\d+(?:\.\d+)?", text)]
 
 
@@ -62,7 +64,7 @@ def build(variant: str, tmp_path_factory):
     if variant in _built:
         return _built[variant]
     change = VARIANTS[variant]
-    copy = copy_project(tmp_path_factory.mktemp(variant.replace(",", "_")))
+    copy = copy_project(tmp_path_factory.mktemp(variant))
     for lang in LANGS:
         for station in STATIONS:
             path = copy / "docs" / lang / f"{station}.md"

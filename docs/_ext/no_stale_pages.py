@@ -1,9 +1,13 @@
-"""A page removed or renamed in the sources disappears from the site.
+"""Nothing stale is published: a page removed or renamed in the sources leaves the site,
+and so do the error reports of earlier failed builds.
 
 Sphinx rebuilds incrementally into the same output folder and never deletes a page it
-wrote before, so a deleted station would otherwise go on being published.
+wrote before, so a deleted station would otherwise go on being published; MyST-NB writes
+a failed notebook's traceback into <output>/reports/, where a later good build would
+publish it.
 """
 
+import shutil
 from pathlib import Path
 
 from sphinx.util import logging
@@ -24,6 +28,11 @@ def remove_stale_pages(app, exception):
             page.unlink()
 
 
+def remove_old_reports(app):
+    shutil.rmtree(Path(app.outdir) / "reports", ignore_errors=True)
+
+
 def setup(app):
+    app.connect("builder-inited", remove_old_reports)
     app.connect("build-finished", remove_stale_pages)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
