@@ -21,7 +21,7 @@ SPHINX     := $(BIN)/sphinx-build -c . -W --keep-going -q $(SPHINXOPTS)
 # jupyter_execute/ and .jupyter_cache/ (the execution cache) beside them.
 WORK        = $(BUILD)/lang
 
-.PHONY: html livehtml doctest test clean venv
+.PHONY: html livehtml doctest test bench clean venv
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt
@@ -34,13 +34,18 @@ $(VENV)/.installed: requirements.txt
 	mkdir -p $(VENV)/etc/ipython
 	printf 'c.IPKernelApp.log_level = "ERROR"\nc.InteractiveShell.colors = "nocolor"\n' \
 	  > $(VENV)/etc/ipython/ipython_kernel_config.py
+	# matplotlib's font cache, built now: built by a page's kernel, it may warn on stderr.
+	$(BIN)/python -c "import matplotlib.font_manager"
 	touch $@
 
 # The languages build side by side; the published $(BUILD)/html/ is replaced only when every
-# language built cleanly, so a failed build leaves the last good site where it was.
+# language built cleanly, so a failed build leaves the last good site where it was.  A failed
+# language forgets its doctrees: Sphinx would otherwise not re-read (nor re-run) a page whose
+# source did not change, and the next build would pass with the broken page in it.
 html: $(VENV)/.installed
 	@pids=""; for pair in $(LANGS); do l=$${pair%%:*}; \
-	  $(SPHINX) -b html -D language=$${pair#*:} -d $(WORK)/$$l/doctrees docs/$$l $(WORK)/$$l/html & \
+	  { $(SPHINX) -b html -D language=$${pair#*:} -d $(WORK)/$$l/doctrees docs/$$l $(WORK)/$$l/html \
+	    || { rm -rf $(WORK)/$$l/doctrees; exit 1; }; } & \
 	  pids="$$pids $$!"; \
 	done; \
 	failed=0; for p in $$pids; do wait $$p || failed=1; done; \
@@ -48,6 +53,7 @@ html: $(VENV)/.installed
 	@rm -rf $(BUILD)/html.new && mkdir -p $(BUILD)/html.new
 	@for pair in $(LANGS); do l=$${pair%%:*}; cp -a $(WORK)/$$l/html $(BUILD)/html.new/$$l; done
 	@cp docs/index.html $(BUILD)/html.new/index.html
+	@$(BIN)/python docs/_ext/site_root.py $(BUILD)/html.new  # sitemap index, robots.txt, 404.html
 	@rm -rf $(BUILD)/html.old; [ ! -d $(BUILD)/html ] || mv $(BUILD)/html $(BUILD)/html.old
 	@mv $(BUILD)/html.new $(BUILD)/html && rm -rf $(BUILD)/html.old
 	@echo "Built $(BUILD)/html/index.html"
@@ -66,6 +72,10 @@ doctest: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest --doctest-modules src tests
+
+# Build times and page weights against the benchmark's targets (figures, not pass/fail).
+bench: $(VENV)/.installed
+	$(BIN)/python tests/benchmark.py
 
 clean:
 	rm -rf $(BUILD)

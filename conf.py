@@ -7,6 +7,7 @@ by the ``bilingual`` extension.
 """
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -25,6 +26,10 @@ extensions = [
     "myst_nb",
     "sphinx.ext.doctest",
     "sphinx_copybutton",
+    "sphinx_design",  # dropdowns: exercise solutions hidden until the reader opens them
+    "sphinx_sitemap",  # sitemap.xml of each language
+    "sphinxext.opengraph",  # Open Graph tags: a shared link shows the page's title and summary
+    "notfound.extension",  # 404.html whose links work at any depth (sphinx-notfound-page)
     "sphinxcontrib.katex",
     "katex_server",  # starts KaTeX's render server without a race
     "bilingual",  # per-language settings, language switch, twin-page checks
@@ -32,6 +37,7 @@ extensions = [
     "zh_search",  # Chinese search that works in the browser on Sphinx 9.0
     "cjk_linebreaks",  # a line break inside a Chinese sentence is not a space
     "no_stale_pages",  # a page removed from the sources leaves the site too
+    "take_home",  # each station as a Jupyter notebook and as its source, linked from the page
 ]
 
 # One entry per language: its source folder, its name in the switch, and its site strings.
@@ -65,7 +71,7 @@ nb_merge_streams = True
 html_theme = "furo"
 html_static_path = ["docs/_static"]
 templates_path = ["docs/_templates"]
-html_css_files = ["book.css"]
+html_css_files = ["book.css", "reader.css"]  # reader.css: glossary terms, downloads
 html_copy_source = False
 html_show_sourcelink = False
 html_last_updated_fmt = None
@@ -75,5 +81,35 @@ locale_dirs = ["../locale"]  # relative to each language folder: Furo's strings 
 katex_prerender = True
 katex_css_path = "katex/katex.min.css"
 
-# Copy only the code: never the >>> prompts or the outputs.
+# Copy only the code: never the >>> prompts or the outputs.  Outputs are div.highlight too
+# (MyST-NB marks their wrapper .output), so the selector leaves them without a button.
+copybutton_selector = "div:not(.output) > div.highlight pre"
 copybutton_exclude = ".linenos, .gp, .go"
+
+# -- Where the book is published ----------------------------------------------------
+# The site's root URL, where _build/html/ is served: canonical links, Open Graph tags,
+# hreflang links and the sitemaps are made from it, and each language lives under
+# <root><folder>/ (docs/_ext/bilingual.py).  Hosting sets BOOK_BASEURL: see
+# .readthedocs.yaml and .github/workflows/pages.yml.
+html_baseurl = os.environ.get("BOOK_BASEURL") or "https://burger-factory.example/"
+
+# The repository the "edit this page" and "view source" links of every page point into
+# (Furo's top-of-page buttons); each language adds its folder, docs/<folder>/.
+html_theme_options = {
+    "source_repository": "https://github.com/burger-factory/burger-factory/",
+    "source_branch": "main",
+}
+
+# Sitemaps: one per language (bilingual.py gives each its URL), plus the index at the
+# site's root that the Makefile writes (docs/_ext/site_root.py).
+sitemap_url_scheme = "{link}"
+sitemap_locales = [None]  # the languages are separate builds: no alternates guessed from locale_dirs
+sitemap_excludes = ["search.html", "genindex.html", "404.html"]
+
+# Open Graph: title, URL, site name and the page's own description (bilingual.py); no
+# generated social-card images (drawn in a Latin-only font: Chinese titles would be boxes).
+ogp_social_cards = {"enable": False}
+
+# The 404 page of each language is its page 404.md; its links start from the language's
+# path on the site (bilingual.py sets notfound_urls_prefix from html_baseurl).
+notfound_pagename = "404"

@@ -7,9 +7,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "docs" / "_ext"))  # twins, the checker the build itself uses
+
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's; Playwright's own browser download is not used
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
 
 LANGS = ("zh", "en")
 STATIONS = ("1-factory", "2-chain-rule", "3-error-and-backprop", "4-pytorch-backward",
@@ -17,9 +22,16 @@ STATIONS = ("1-factory", "2-chain-rule", "3-error-and-backprop", "4-pytorch-back
 
 
 def make(target: str, cwd: Path, *args: str) -> subprocess.CompletedProcess:
-    """Run ``make <target>`` the way an author would, capturing its console."""
-    return subprocess.run(["make", target, *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=900)
+    """Run ``make <target>`` the way an author would, capturing its console.
+
+    jupyter_client picks each kernel's ports at random and, with kernels starting side by
+    side, two can collide ("Address already in use"); that build is run once more."""
+    for _ in range(2):
+        result = subprocess.run(["make", target, *args], cwd=cwd, capture_output=True,
+                                text=True, timeout=900)
+        if "Address already in use" not in result.stdout + result.stderr:
+            break
+    return result
 
 
 def copy_project(dest: Path) -> Path:
@@ -59,3 +71,17 @@ def clean_copy(tmp_path_factory) -> Path:
     result = make("html", copy)
     assert result.returncode == 0, result.stdout + result.stderr
     return copy
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright, one for the whole session (Playwright's sync
+    API allows one at a time); None when it is not installed, and the tests that need it
+    then fail (see test_browser.launched)."""
+    if not CHROMIUM.is_file():
+        yield None
+        return
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

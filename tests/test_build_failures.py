@@ -2,6 +2,7 @@
 alone: a failed build never publishes a wrong, stale or half-written page."""
 
 import pytest
+import re
 import shutil
 
 from conftest import copy_project, make
@@ -20,8 +21,9 @@ def inject(copy, after: str, code: str, langs=("zh", "en")):
     for lang in langs:
         page = copy / "docs" / lang / f"{STATION}.md"
         source = page.read_text(encoding="utf-8")
-        assert after in source, f"{page} has no line {after!r}"
-        page.write_text(source.replace(after, f"{after}\n{code}", 1), encoding="utf-8")
+        line = f"\n{after}\n"  # a whole line of code, not the words in the page's text
+        assert line in source, f"{page} has no line {after!r}"
+        page.write_text(source.replace(line, f"\n{after}\n{code}\n", 1), encoding="utf-8")
 
 
 @pytest.fixture
@@ -123,13 +125,20 @@ def test_a_failed_page_fails_again_until_it_is_fixed(copy, clean_copy):
 
 
 def test_a_removed_page_leaves_the_site(copy):
-    for lang in ("zh", "en"):
-        (copy / "docs" / lang / "5-backward-by-hand.md").unlink()
+    def toctree(lang, edit):
         index = copy / "docs" / lang / "index.md"
-        index.write_text(index.read_text(encoding="utf-8").replace("5-backward-by-hand\n", ""),
-                         encoding="utf-8")
+        index.write_text(edit(index.read_text(encoding="utf-8")), encoding="utf-8")
+
+    for lang in ("zh", "en"):  # an extra page, published once...
+        (copy / "docs" / lang / "extra.md").write_text("# Extra\n\nSoon gone.\n", encoding="utf-8")
+        toctree(lang, lambda text: text.replace("\n```\n", "\nextra\n```\n", 1))
+    assert make("html", copy).returncode == 0
+    assert (copy / "_build" / "html" / "en" / "extra.html").exists()
+    for lang in ("zh", "en"):  # ...then removed from the sources
+        (copy / "docs" / lang / "extra.md").unlink()
+        toctree(lang, lambda text: text.replace("\nextra\n", "\n"))
     result = make("html", copy)
     assert result.returncode == 0, result.stdout + result.stderr
     for lang in ("zh", "en"):
-        assert not (copy / "_build" / "html" / lang / "5-backward-by-hand.html").exists()
+        assert not (copy / "_build" / "html" / lang / "extra.html").exists()
         assert (copy / "_build" / "html" / lang / f"{STATION}.html").exists()

@@ -25,9 +25,16 @@ VARIANTS = {"w=4": {"w": 4.0}, "v=5": {"v": 5.0}}
 def quantities(x, w, v, target) -> dict[str, float]:
     """Every quantity a page may show, for these knobs."""
     made, grad = produce(x, w, v), gradients(x, w, v, target)
+    # The stations' exercises also ask "what if": knob w one whole unit up, an order missed
+    # by as much the other way, backward() run twice, the beef given requires_grad.
+    made_up, grad_up = produce(x, w + 1, v), gradients(x, w + 1, v, target)
     return {"x": x, "w": w, "v": v, "target": target, "u": made.u, "y": made.y,
             "y - target": made.y - target, "loss": (made.y - target) ** 2,
-            "dy/dw": v * x, **grad._asdict()}
+            "dy/dw": v * x, **grad._asdict(),
+            "u, w up": made_up.u, "y, w up": made_up.y, "dloss_dy, w up": grad_up.dloss_dy,
+            "dloss_dw, w up": grad_up.dloss_dw, "order missed the other way": 2 * made.y - target,
+            "dloss_dv twice": 2 * grad.dloss_dv, "dloss_dw twice": 2 * grad.dloss_dw,
+            "dloss_dx": grad.dloss_du * w}
 
 
 def numbers(html: str) -> list[float]:

@@ -19,7 +19,8 @@ SKIP = (nodes.literal_block, nodes.literal, nodes.math, nodes.math_block, nodes.
 def chinese_on_both_sides(softbreak: nodes.Text) -> bool:
     """Whether a line break standing alone (MyST's soft break) sits between Chinese text."""
     siblings = softbreak.parent.children
-    i = siblings.index(softbreak)
+    # By identity: Text is a str, and list.index() would find the paragraph's first "\n".
+    i = next(k for k, node in enumerate(siblings) if node is softbreak)
     if i == 0 or i == len(siblings) - 1:
         return False
     left, right = siblings[i - 1].astext()[-1:], siblings[i + 1].astext()[:1]

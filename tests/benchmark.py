@@ -1,0 +1,177 @@
+"""How fast the book builds and how light its pages are: `make bench` prints one table.
+
+Each time is the median of several runs, measured on a copy of the project (so the
+working tree's _build is left alone).  Timing lives here, not in the tests: the tests
+assert correctness, this reports figures against the targets of the benchmark issue.
+"""
+
+import datetime as dt
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+from conftest import LANGS, STATIONS, copy_project  # noqa: E402
+
+RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+
+
+def run(cmd, cwd) -> float:
+    """Wall time of a command that must succeed."""
+    start = time.perf_counter()
+    result = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        sys.exit(f"{' '.join(cmd)} failed in {cwd}:\n{result.stdout}{result.stderr}")
+    return elapsed
+
+
+def executed_since(copy: Path, since: dt.datetime) -> int:
+    """Notebooks MyST-NB executed (new jupyter-cache records) since a moment."""
+    from jupyter_cache import get_cache
+
+    return sum(
+        1
+        for lang in LANGS
+        for record in get_cache(copy / "_build" / "lang" / lang / ".jupyter_cache").list_cache_records()
+        if record.created >= since
+    )
+
+
+def median_of(measure) -> tuple[float, list]:
+    results = [measure() for _ in range(RUNS)]
+    times = [r[0] if isinstance(r, tuple) else r for r in results]
+    extras = [r[1] for r in results if isinstance(r, tuple)]
+    return statistics.median(times), extras
+
+
+def edit(path: Path, old: str, new: str):
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{path} has no {old!r}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def bench_builds(work: Path) -> list[tuple[str, str, str]]:
+    (work / "book").mkdir()
+    copy = copy_project(work / "book")
+    rows = []
+
+    def cold():
+        shutil.rmtree(copy / "_build", ignore_errors=True)
+        return run(["make", "html"], copy)
+
+    t_cold, _ = median_of(cold)
+    rows.append(("cold build, both languages", f"{t_cold:.1f} s", "≤ 12 s, ≤ 0.5× default"))
+
+    t_noop, _ = median_of(lambda: run(["make", "html"], copy))
+    rows.append(("rebuild, nothing changed", f"{t_noop:.1f} s", "≤ 2 s"))
+
+    page = copy / "docs" / "en" / "4-pytorch-backward.md"
+    counter = iter(range(1000))
+
+    def prose_edit():
+        edit(page, "## Reading the output", f"## Reading the output\n\n<!-- prose edit {next(counter)} -->")
+        since = dt.datetime.now()
+        elapsed = run(["make", "html"], copy)
+        return elapsed, executed_since(copy, since)
+
+    t_prose, n_prose = median_of(prose_edit)
+    rows.append(("rebuild after a prose edit (en station 4)", f"{t_prose:.1f} s",
+                 f"≤ 3 s; notebooks executed: {max(n_prose)} (target 0)"))
+
+    def code_edit():
+        n = next(counter)
+        for lang in LANGS:  # twins: the same code change in both languages
+            edit(copy / "docs" / lang / "4-pytorch-backward.md", "loss.backward()\n",
+                 f"loss.backward()\n_ = {n}\n")
+        since = dt.datetime.now()
+        elapsed = run(["make", "html"], copy)
+        return elapsed, executed_since(copy, since)
+
+    t_code, n_code = median_of(code_edit)
+    rows.append(("rebuild after a code edit (station 4, both twins)", f"{t_code:.1f} s",
+                 f"notebooks executed: {max(n_code)} (target 2: that page in each language)"))
+
+    def default_way():
+        # MyST-NB's defaults: every notebook executed, no cache, one process, one language
+        # after the other.
+        shutil.rmtree(copy / "_build", ignore_errors=True)
+        total = 0.0
+        for lang, code in (("zh", "zh_CN"), ("en", "en")):
+            total += run([str(ROOT / ".venv/bin/sphinx-build"), "-q", "-c", ".", "-D", f"language={code}",
+                          "-D", "nb_execution_mode=force", "-j", "1",
+                          f"docs/{lang}", f"_build/default/{lang}/html"], copy)
+        return total
+
+    t_default, _ = median_of(default_way)
+    rows.append(("the default way (MyST-NB defaults, sequential)", f"{t_default:.1f} s",
+                 f"ours / default = {t_cold / t_default:.2f} (target ≤ 0.5)"))
+    shutil.rmtree(copy / "_build", ignore_errors=True)
+    run(["make", "html"], copy)
+    return rows, copy / "_build" / "html"
+
+
+def bench_page_weight(site: Path) -> list[tuple[str, str, str]]:
+    """Bytes a browser loads for each station page (HTML, CSS, JS, fonts, images)."""
+    from playwright.sync_api import sync_playwright
+
+    handler = partial(SimpleHTTPRequestHandler, directory=str(site))
+    handler.log_message = lambda *a: None
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    rows = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--no-first-run", "--disable-sync"])
+        for lang in LANGS:
+            for station in STATIONS:
+                page = browser.new_page()
+                sizes = {}
+                page.on("response", lambda r: sizes.__setitem__(r.url, len(r.body())))
+                page.goto(f"{base}/{lang}/{station}.html", wait_until="networkidle")
+                first_paint_math = page.evaluate(
+                    "document.querySelectorAll('.katex').length")  # prerendered HTML: no script needed
+                page.close()
+                total = sum(sizes.values())
+                rows.append((f"page weight {lang}/{station}", f"{total / 1024:.0f} KB",
+                             f"≤ 400 KB; {len(sizes)} requests; {first_paint_math} formulas in the HTML"))
+        browser.close()
+    server.shutdown()
+    return rows
+
+
+def bench_tests() -> list[tuple[str, str, str]]:
+    t = run(["make", "test"], ROOT)
+    return [("make test, warm environment", f"{t:.0f} s", "≤ 180 s")]
+
+
+def main():
+    print(f"# Burger Factory benchmark: {RUNS} runs each, median; {os.cpu_count()} cores; "
+          f"{time.strftime('%Y-%m-%d')}")
+    with tempfile.TemporaryDirectory() as tmp:
+        rows, site = bench_builds(Path(tmp))
+        rows += bench_page_weight(site)
+    if "--no-tests" not in sys.argv:
+        rows += bench_tests()
+    width = max(len(r[0]) for r in rows)
+    print(f"| {'measure':<{width}} | value | target / note |")
+    print(f"|{'-' * (width + 2)}|-------|---------------|")
+    for name, value, note in rows:
+        print(f"| {name:<{width}} | {value} | {note} |")
+
+
+if __name__ == "__main__":
+    main()
