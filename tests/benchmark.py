@@ -126,9 +126,11 @@ def bench_page_weight(site: Path) -> list[tuple[str, str, str]]:
     """Bytes a browser loads for each station page (HTML, CSS, JS, fonts, images)."""
     from playwright.sync_api import sync_playwright
 
-    handler = partial(SimpleHTTPRequestHandler, directory=str(site))
-    handler.log_message = lambda *a: None
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args):  # no access log in the table's output
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
     rows = []
