@@ -32,31 +32,18 @@ $(VENV)/.installed: requirements.txt
 	$(BIN)/python -c "import pathlib, sysconfig; pathlib.Path(sysconfig.get_paths()['purelib'], 'burger-factory-src.pth').write_text(str(pathlib.Path('src').resolve()))"
 	# The pages' kernels: no start-up chatter and no colour codes in tracebacks on the console.
 	mkdir -p $(VENV)/etc/ipython
-	printf 'c.IPKernelApp.log_level = "ERROR"\nc.InteractiveShell.colors = "nocolor"\n' \
+	# No history database either: a build's cells are not an interactive session.
+	printf 'c.IPKernelApp.log_level = "ERROR"\nc.InteractiveShell.colors = "nocolor"\nc.HistoryManager.enabled = False\n' \
 	  > $(VENV)/etc/ipython/ipython_kernel_config.py
 	# matplotlib's font cache, built now: built by a page's kernel, it may warn on stderr.
 	$(BIN)/python -c "import matplotlib.font_manager"
 	touch $@
 
-# The languages build side by side; the published $(BUILD)/html/ is replaced only when every
-# language built cleanly, so a failed build leaves the last good site where it was.  A failed
-# language forgets its doctrees: Sphinx would otherwise not re-read (nor re-run) a page whose
-# source did not change, and the next build would pass with the broken page in it.
+# The languages build side by side, each only if something it is made from changed; the
+# published $(BUILD)/html/ is replaced only when every language built cleanly
+# (docs/_ext/build_site.py).
 html: $(VENV)/.installed
-	@pids=""; for pair in $(LANGS); do l=$${pair%%:*}; \
-	  { $(SPHINX) -b html -D language=$${pair#*:} -d $(WORK)/$$l/doctrees docs/$$l $(WORK)/$$l/html \
-	    || { rm -rf $(WORK)/$$l/doctrees; exit 1; }; } & \
-	  pids="$$pids $$!"; \
-	done; \
-	failed=0; for p in $$pids; do wait $$p || failed=1; done; \
-	if [ $$failed -ne 0 ]; then echo "make html: build failed; $(BUILD)/html/ was left as it was." >&2; exit 1; fi
-	@rm -rf $(BUILD)/html.new && mkdir -p $(BUILD)/html.new
-	@for pair in $(LANGS); do l=$${pair%%:*}; cp -a $(WORK)/$$l/html $(BUILD)/html.new/$$l; done
-	@cp docs/index.html $(BUILD)/html.new/index.html
-	@$(BIN)/python docs/_ext/site_root.py $(BUILD)/html.new  # sitemap index, robots.txt, 404.html
-	@rm -rf $(BUILD)/html.old; [ ! -d $(BUILD)/html ] || mv $(BUILD)/html $(BUILD)/html.old
-	@mv $(BUILD)/html.new $(BUILD)/html && rm -rf $(BUILD)/html.old
-	@echo "Built $(BUILD)/html/index.html"
+	@$(BIN)/python docs/_ext/build_site.py $(BUILD) $(LANGS) -- -c . -W --keep-going -q $(SPHINXOPTS)
 
 livehtml: $(VENV)/.installed
 	$(BIN)/sphinx-autobuild -c . -D language=$(code) -d $(WORK)/$(lang)/doctrees-live \

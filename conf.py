@@ -26,17 +26,18 @@ extensions = [
     "myst_nb",
     "sphinx.ext.doctest",
     "sphinx_copybutton",
-    "sphinx_design",  # dropdowns: exercise solutions hidden until the reader opens them
     "sphinx_sitemap",  # sitemap.xml of each language
-    "sphinxext.opengraph",  # Open Graph tags: a shared link shows the page's title and summary
     "notfound.extension",  # 404.html whose links work at any depth (sphinx-notfound-page)
+    "warm_kernels",  # pages' kernels forked from a process that has imported torch
+    "execute_ahead",  # pages that need executing run side by side before they are read
     "sphinxcontrib.katex",
     "katex_server",  # starts KaTeX's render server without a race
-    "bilingual",  # per-language settings, language switch, twin-page checks
+    "bilingual",  # per-language settings, language switch, twin checks, Open Graph tags
     "glue_math",  # live numbers inside formulas
     "zh_search",  # Chinese search that works in the browser on Sphinx 9.0
     "cjk_linebreaks",  # a line break inside a Chinese sentence is not a space
     "no_stale_pages",  # a page removed from the sources leaves the site too
+    "details",  # exercise solutions folded in <details> until the reader opens them
     "take_home",  # each station as a Jupyter notebook and as its source, linked from the page
 ]
 
@@ -61,17 +62,27 @@ exclude_patterns = ["jupyter_execute"]
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence"]
 myst_heading_anchors = 3
 nb_execution_mode = "cache"  # an unchanged page is not executed again
+# Each page's kernel is forked from a process that imported what the pages import, once per
+# build (docs/_ext/warm_kernels): still a fresh kernel, without 2 s spent importing torch.
+warm_kernel_modules = ["torch", "myst_nb.ext.glue", "graphviz", "matplotlib.figure",
+                       "matplotlib.backends.backend_svg"]
+execute_ahead_jobs = 3  # notebooks run side by side (docs/_ext/execute_ahead.py)
 nb_execution_timeout = 60  # seconds per cell: a hanging cell fails the build
 nb_execution_raise_on_error = False  # a failing cell is a warning, and warnings fail the build...
 nb_execution_show_tb = True  # ...whose message shows the page, the cell and the traceback
 nb_output_stderr = "error"  # anything on stderr is an error, never a published warning
 nb_merge_streams = True
 
+# This repository's packages that the pages import: a downloaded notebook carries their
+# source (take_home.py), and a change to them runs every page again (bilingual.py).
+take_home_packages = {"burger_factory": "src/burger_factory"}
+
 # -- HTML -----------------------------------------------------------------------------
 html_theme = "furo"
 html_static_path = ["docs/_static"]
 templates_path = ["docs/_templates"]
 html_css_files = ["book.css", "reader.css"]  # reader.css: glossary terms, downloads
+html_use_index = False  # the glossary is the book's index; a general index page adds nothing
 html_copy_source = False
 html_show_sourcelink = False
 html_last_updated_fmt = None
@@ -104,11 +115,7 @@ html_theme_options = {
 # site's root that the Makefile writes (docs/_ext/site_root.py).
 sitemap_url_scheme = "{link}"
 sitemap_locales = [None]  # the languages are separate builds: no alternates guessed from locale_dirs
-sitemap_excludes = ["search.html", "genindex.html", "404.html"]
-
-# Open Graph: title, URL, site name and the page's own description (bilingual.py); no
-# generated social-card images (drawn in a Latin-only font: Chinese titles would be boxes).
-ogp_social_cards = {"enable": False}
+sitemap_excludes = ["search.html", "404.html"]
 
 # The 404 page of each language is its page 404.md; its links start from the language's
 # path on the site (bilingual.py sets notfound_urls_prefix from html_baseurl).

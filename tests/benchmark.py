@@ -44,7 +44,8 @@ def executed_since(copy: Path, since: dt.datetime) -> int:
     return sum(
         1
         for lang in LANGS
-        for record in get_cache(copy / "_build" / "lang" / lang / ".jupyter_cache").list_cache_records()
+        for cache in (copy / "_build" / "lang" / lang / ".jupyter_cache").iterdir()
+        for record in get_cache(cache).list_cache_records()
         if record.created >= since
     )
 

@@ -35,9 +35,9 @@ def book_pages(lang: str) -> list[str]:
 
 
 # Every page of the site: the root language chooser, each language's own pages, and Sphinx's
-# search and index pages.
+# search page (no general index: conf.py's html_use_index).
 SITE_PAGES = ["index.html", *(f"{lang}/{name}.html" for lang in LANGS
-                              for name in [*book_pages(lang), "search", "genindex"])]
+                              for name in [*book_pages(lang), "search"])]
 
 
 # -- The server and the browser ---------------------------------------------------------------

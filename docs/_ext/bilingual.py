@@ -7,7 +7,9 @@ each build passes ``-D language=<code>`` and the folder ``docs/<folder>`` as its
 "edit this page" links are set up for that here, with ``hreflang`` links to its twins.
 """
 
+import shutil
 from fnmatch import fnmatch
+from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -18,6 +20,7 @@ from sphinx.errors import ConfigError
 from sphinx.util import logging
 
 import twins
+from code_version import code_version
 
 logger = logging.getLogger(__name__)
 
@@ -38,17 +41,25 @@ def apply_language(app, config):
     site = config.html_baseurl.rstrip("/") + "/"
     config.book_site_url = site
     config.html_baseurl = f"{site}{book['folder']}/"  # canonical links and the sitemap
-    config.ogp_site_url = config.html_baseurl
-    config.ogp_site_name = book["title"]
     # The 404 page is served at any missing address: its links start from the site's path.
     config.notfound_urls_prefix = urlsplit(config.html_baseurl).path
     # "Edit this page" / "view source": the repository (conf.py) + this language's folder.
     config.html_theme_options = {**config.html_theme_options,
                                  "source_directory": f"docs/{book['folder']}/"}
     # MyST-NB keeps executed notebooks and their cache beside the output folder, so each
-    # language (built into _build/lang/<folder>/html) has its own.  Create the cache up
-    # front: parallel readers would race to create its database.
-    get_cache(config.nb_execution_cache_path or Path(app.outdir).parent / ".jupyter_cache")
+    # language (built into _build/lang/<folder>/html) has its own.  It recognises a page's
+    # outputs by the page's code; they also depend on the packages the pages import from
+    # this repository (take_home_packages), so each version of those has a cache of its
+    # own, and the others are dropped.  Created up front: parallel readers would race to
+    # create its database.
+    if not config.nb_execution_cache_path:
+        caches = Path(app.outdir).parent / ".jupyter_cache"
+        version = code_version([Path(app.confdir, p) for p in config.take_home_packages.values()])
+        for old in caches.glob("*"):
+            if old.name != version:
+                shutil.rmtree(old) if old.is_dir() else old.unlink()
+        config.nb_execution_cache_path = str(caches / version)
+    get_cache(config.nb_execution_cache_path)
     if config.language.startswith("zh"):
         # Sphinx's default re-reads jieba's whole dictionary as a user dictionary (~1.3 s).
         config.html_search_options = {"dict": ""}
@@ -101,13 +112,18 @@ class _MetaDescription(HTMLParser):
             self.content = attrs.get("content")
 
 
-def share_description(app, pagename, templatename, context, doctree):
-    """Open Graph's description is the page's own (its front matter's html_meta), not the
-    first 200 characters that sphinxext-opengraph would cut from the text."""
+def add_open_graph(app, pagename, templatename, context, doctree):
+    """Open Graph tags, so a shared link shows the page's title, address and its own
+    description (the front matter's html_meta), in the page's language."""
+    if pagename not in app.env.titles:
+        return
     parser = _MetaDescription()
     parser.feed(context.get("metatags") or "")
-    if parser.content:
-        context["meta"] = {**(context.get("meta") or {}), "og:description": parser.content}
+    tags = {"og:title": app.env.titles[pagename].astext(), "og:type": "website",
+            "og:url": app.config.html_baseurl + app.builder.get_target_uri(pagename),
+            "og:site_name": app.config.html_title, "og:description": parser.content}
+    context["metatags"] += "".join(f'\n<meta property="{name}" content="{escape(value)}" />'
+                                   for name, value in tags.items() if value)
 
 
 def absolute_links_on_404(app, doctree, docname):
@@ -147,8 +163,8 @@ def setup(app):
     app.connect("builder-inited", check_twins)
     app.connect("html-page-context", add_switch)
     app.connect("html-page-context", add_alternates)
-    app.connect("html-page-context", share_description, priority=400)  # before opengraph's
+    app.connect("html-page-context", add_open_graph)
     app.connect("doctree-resolved", absolute_links_on_404)
     app.connect("build-finished", complete_sitemap, priority=400)  # before sphinx-sitemap's
     # env_version: a change here that pages show (links, head tags) rebuilds every page.
-    return {"env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"env_version": 3, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -16,11 +16,15 @@ IS_CJK = re.compile(rf"[{CJK}]")
 SKIP = (nodes.literal_block, nodes.literal, nodes.math, nodes.math_block, nodes.raw)
 
 
+def index_in_parent(text: nodes.Text) -> int:
+    # By identity: Text is a str, and list.index() or .remove() would take the first "\n".
+    return next(k for k, node in enumerate(text.parent.children) if node is text)
+
+
 def chinese_on_both_sides(softbreak: nodes.Text) -> bool:
     """Whether a line break standing alone (MyST's soft break) sits between Chinese text."""
     siblings = softbreak.parent.children
-    # By identity: Text is a str, and list.index() would find the paragraph's first "\n".
-    i = next(k for k, node in enumerate(siblings) if node is softbreak)
+    i = index_in_parent(softbreak)
     if i == 0 or i == len(siblings) - 1:
         return False
     left, right = siblings[i - 1].astext()[-1:], siblings[i + 1].astext()[:1]
@@ -38,11 +42,11 @@ class JoinChineseLines(SphinxTransform):
                 continue
             if not text.strip() and "\n" in text:
                 if chinese_on_both_sides(text):
-                    text.parent.remove(text)
+                    del text.parent[index_in_parent(text)]
                 continue
             joined = BREAK.sub("", text)
             if joined != text:
-                text.parent.replace(text, nodes.Text(joined))
+                text.parent[index_in_parent(text)] = nodes.Text(joined)
 
 
 def setup(app):

@@ -20,7 +20,7 @@ def remove_stale_pages(app, exception):
         return
     outdir = Path(app.outdir)
     current = {app.builder.get_target_uri(doc) for doc in app.env.found_docs}
-    current |= {"genindex.html", "search.html", "py-modindex.html"}
+    current |= {"search.html", "genindex.html" if app.config.html_use_index else ""}
     for page in outdir.rglob("*.html"):
         uri = page.relative_to(outdir).as_posix()
         if uri not in current and not uri.startswith("_"):

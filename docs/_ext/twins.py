@@ -11,7 +11,10 @@ import re
 import tokenize
 from pathlib import Path
 
-from myst_nb.core.read import read_myst_markdown_notebook
+from markdown_it import MarkdownIt
+
+_BLOCKS = MarkdownIt("commonmark")
+_OPTION = re.compile(r":[\w-]+:")
 
 # Keys cited by prose: {glue:text}`key:fmt`, {glue}`key`, and \glue{key} in {glue-math}.
 CITED = re.compile(r"\{glue(?::\w+)?\}`([^`:]+)(?::[^`]*)?`|\\glue\{([^}:]+)(?::[^}]*)?\}")
@@ -27,9 +30,18 @@ def pages(folder: Path) -> set[str]:
 
 
 def code_cells(path: Path) -> list[str]:
-    """Source of each code cell of a MyST notebook page."""
-    notebook = read_myst_markdown_notebook(path.read_text(encoding="utf-8"))
-    return [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+    """Source of each code cell of a MyST notebook page: the top-level ```{code-cell} fences
+    (as MyST-NB reads them), without their options (``:tags: ...`` lines or a ``---`` block)."""
+    cells = []
+    for token in _BLOCKS.parse(path.read_text(encoding="utf-8")):
+        if token.type == "fence" and token.level == 0 and token.info.startswith("{code-cell}"):
+            lines = token.content.splitlines()
+            if lines and lines[0].strip() == "---":
+                lines = lines[lines.index("---", 1) + 1:] if "---" in lines[1:] else lines
+            while lines and _OPTION.match(lines[0]):
+                lines.pop(0)
+            cells.append("\n".join(lines).strip("\n"))
+    return cells
 
 
 def code_tokens(source: str) -> list[str]:

@@ -1,0 +1,94 @@
+"""The pages about to be read are executed side by side, before Sphinx reads them.
+
+MyST-NB executes a page's notebook as Sphinx reads the page, one page after the other, and a
+kernel spends much of its short life waiting (start-up, messages), so the machine idles.
+Here, the notebooks of the pages Sphinx is about to read that miss MyST-NB's execution cache
+run ``execute_ahead_jobs`` at a time, read and executed the way MyST-NB does it (its reader,
+jupyter-cache's ``single_nb_execution``), and the ones that succeed are filed in that cache;
+reading the page then finds its outputs there.  A page that fails is not filed: MyST-NB runs
+it again as it reads it, and reports the failure its usual way (page, cell, traceback).
+Kernels started here talk over Unix sockets, not TCP ports, so kernels starting side by side
+cannot pick the same port.
+"""
+
+import re
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext, suppress
+from pathlib import Path, PurePosixPath
+
+from jupyter_cache import get_cache
+from jupyter_cache.base import CacheBundleIn
+from jupyter_cache.executors.utils import single_nb_execution
+from myst_nb.core.read import create_nb_reader
+from traitlets.config import Config
+
+import warm_kernels
+
+
+def page_notebook(env, docname):
+    """The page's notebook and execution settings as MyST-NB will have them when it reads
+    the page (same cells and kernel: the same cache key); None if it has none."""
+    path = Path(env.doc2path(docname))
+    text = path.read_text(encoding="utf-8")
+    reader = create_nb_reader(str(path), env.myst_config, env.mystnb_config, text)
+    if reader is None:
+        return None
+    notebook = reader.read(text)
+    kernel = notebook.metadata.get("kernelspec", {}).get("name")
+    for pattern, alias in env.mystnb_config.kernel_rgx_aliases.items():
+        if kernel is not None and re.fullmatch(pattern, kernel):
+            notebook.metadata["kernelspec"]["name"] = alias
+            break
+    config = env.mystnb_config
+    overrides = dict(notebook.metadata.get(config.metadata_key, {}))
+    overrides.pop("output_folder", None)
+    config = config.copy(**overrides)
+    excluded = any(PurePosixPath(path.as_posix()).match(p) for p in config.execution_excludepatterns)
+    if config.execution_mode != "cache" or excluded:
+        return None
+    if not any(cell.cell_type == "code" for cell in notebook.cells):
+        return None
+    return path, notebook, config
+
+
+def execute(path, notebook, config):
+    """Run one notebook, in place, as MyST-NB's cache mode does, over Unix sockets."""
+    with tempfile.TemporaryDirectory(prefix="kernel-") as sockets, (
+            tempfile.TemporaryDirectory() if config.execution_in_temp
+            else nullcontext(str(path.parent))) as cwd:
+        ipc = Config({"KernelManager": {"transport": "ipc", "ip": f"{sockets}/kernel"}})
+        return single_nb_execution(notebook, cwd=cwd, timeout=config.execution_timeout,
+                                   allow_errors=config.execution_allow_errors,
+                                   meta_override=True, config=ipc)
+
+
+def execute_ahead(app, env, docnames):
+    jobs = app.config.execute_ahead_jobs
+    if env.mystnb_config.execution_mode != "cache" or jobs < 1:
+        return
+    cache = get_cache(env.mystnb_config.execution_cache_path)
+    todo = []
+    for docname in docnames:
+        page = page_notebook(env, docname)
+        if page is not None:
+            with suppress(KeyError):  # KeyError: not in the cache
+                cache.match_cache_notebook(page[1])
+                continue
+            todo.append(page)
+    if not todo:
+        return
+    warm_kernels.attach(app)
+    with ThreadPoolExecutor(jobs) as pool:
+        results = list(pool.map(lambda page: execute(*page), todo))
+    for (path, notebook, _), result in zip(todo, results):
+        if result.err is None:
+            cache.cache_notebook_bundle(
+                CacheBundleIn(notebook, str(path), data={"execution_seconds": result.time}),
+                check_validity=False, overwrite=True)
+
+
+def setup(app):
+    app.add_config_value("execute_ahead_jobs", 3, "env", int)
+    app.connect("env-before-read-docs", execute_ahead)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
