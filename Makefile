@@ -45,8 +45,9 @@ $(VENV)/.installed: requirements.txt
 html: $(VENV)/.installed
 	@$(BIN)/python docs/_ext/build_site.py $(BUILD) $(LANGS) -- -c . -W --keep-going -q $(SPHINXOPTS)
 
+PORT       ?= 8000
 livehtml: $(VENV)/.installed
-	$(BIN)/sphinx-autobuild -c . -D language=$(code) -d $(WORK)/$(lang)/doctrees-live \
+	$(BIN)/sphinx-autobuild --port $(PORT) -c . -D language=$(code) -d $(WORK)/$(lang)/doctrees-live \
 	  --watch src --watch docs/_ext --watch docs/_static --watch docs/_templates \
 	  docs/$(lang) $(WORK)/$(lang)/live
 
@@ -57,8 +58,9 @@ doctest: $(VENV)/.installed
 	  || exit 1; \
 	done
 
+# Test files are shared out between two processes (pytest-xdist), a file to a process.
 test: $(VENV)/.installed
-	$(BIN)/python -m pytest --doctest-modules src tests
+	$(BIN)/python -m pytest -n 2 --dist loadfile --doctest-modules src tests
 
 # Build times and page weights against the benchmark's targets (figures, not pass/fail).
 bench: $(VENV)/.installed

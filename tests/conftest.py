@@ -1,5 +1,6 @@
 """Shared fixtures: the project's root, its built site, and throwaway copies to break."""
 
+import os
 import re
 import shutil
 import subprocess
@@ -7,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,20 +58,35 @@ def article_text(html: str, keep_code: bool = False) -> str:
     return re.sub(r"\s+", " ", text.replace("&nbsp;", " ")).strip()
 
 
+def shared_folder(tmp_path_factory) -> Path:
+    """A folder all of the session's test processes share (pytest-xdist runs several)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
 @pytest.fixture(scope="session")
 def site() -> Path:
-    """The site as `make html` builds it from the working tree."""
-    result = make("html", ROOT)
+    """The site as `make html` builds it from the working tree (one build at a time: the
+    test processes share it)."""
+    (ROOT / "_build").mkdir(exist_ok=True)
+    with FileLock(ROOT / "_build" / "tests.lock"):
+        result = make("html", ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
     return ROOT / "_build" / "html"
 
 
 @pytest.fixture(scope="session")
 def clean_copy(tmp_path_factory) -> Path:
-    """A copy of the project built from scratch (empty cache, empty output)."""
-    copy = copy_project(tmp_path_factory.mktemp("clean"))
-    result = make("html", copy)
-    assert result.returncode == 0, result.stdout + result.stderr
+    """A copy of the project built from scratch (empty cache, empty output), built once
+    for all the session's test processes."""
+    copy = shared_folder(tmp_path_factory) / "clean"
+    with FileLock(f"{copy}.lock"):
+        if not (copy / "_build" / "html").is_dir():
+            shutil.rmtree(copy, ignore_errors=True)
+            copy.mkdir()
+            copy_project(copy)
+            result = make("html", copy)
+            assert result.returncode == 0, result.stdout + result.stderr
     return copy
 
 

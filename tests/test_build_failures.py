@@ -1,9 +1,11 @@
 """Every way a page can go wrong stops the build, says where, and leaves the last good site
 alone: a failed build never publishes a wrong, stale or half-written page."""
 
-import pytest
 import re
 import shutil
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
 
 from conftest import copy_project, make
 
@@ -26,13 +28,68 @@ def inject(copy, after: str, code: str, langs=("zh", "en")):
         page.write_text(source.replace(line, f"\n{after}\n{code}\n", 1), encoding="utf-8")
 
 
-@pytest.fixture
-def copy(clean_copy, tmp_path):
-    """A fresh copy of a project that built cleanly, with its build folder (so the next
-    build is incremental, as an author's is); each test breaks one."""
-    dest = copy_project(tmp_path)
+def copy_of(clean_copy, dest):
+    """A copy of a project that built cleanly, with its build folder (so the next build is
+    incremental, as an author's is)."""
+    copy_project(dest)
     shutil.copytree(clean_copy / "_build", dest / "_build", symlinks=True)
     return dest
+
+
+@pytest.fixture
+def copy(clean_copy, tmp_path):
+    """A fresh copy of a project that built cleanly; the test breaks it."""
+    return copy_of(clean_copy, tmp_path)
+
+
+def edit(copy, name, change, langs=("zh", "en")):
+    for lang in langs:
+        page = copy / "docs" / lang / name
+        page.write_text(change(page.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+CRASH = 'raise RuntimeError("machine B jammed")'
+LINKS = ["[the next station](6-missing-station.md)", "{doc}`6-missing-station`",
+         "![the factory](missing-picture.png)"]
+# Each fault: how it breaks a copy, and the options of its build.
+FAULTS = {
+    "raises": (lambda copy: inject(copy, "loss.backward()", CRASH), ()),
+    "hangs": (lambda copy: inject(copy, "loss.backward()", "import time; time.sleep(600)"),
+              ("SPHINXOPTS=-D nb_execution_timeout=3",)),
+    "unglued formula": (lambda copy: edit(copy, f"{STATION}.md",
+                                          lambda text: text.replace(r"\glue{loss}", r"\glue{profit}", 1)), ()),
+    "unglued prose": (lambda copy: edit(copy, f"{STATION}.md", lambda text: text + "\n{glue:text}`bonus`\n"), ()),
+    "no twin": (lambda copy: (copy / "docs" / "en" / "5-backward-by-hand.md").unlink(), ()),
+    "twins differ": (lambda copy: inject(copy, "loss.backward()", "w.grad = w.grad * 2", langs=("en",)), ()),
+    "stderr": (lambda copy: inject(copy, "loss.backward()", 'import warnings; warnings.warn("knob w is loose")'), ()),
+    **{link: (lambda copy, link=link: edit(copy, f"{STATION}.md", lambda text: text + f"\n{link}\n"), ())
+       for link in LINKS},
+}
+
+
+@pytest.fixture(scope="module")
+def broken(clean_copy, tmp_path_factory):
+    """Every fault, each in its own copy, built side by side (three at a time): for each,
+    the copy, the build's result, and whether the published site was left as it was."""
+    def build(name):
+        copy = copy_of(clean_copy, tmp_path_factory.mktemp("broken"))
+        break_it, options = FAULTS[name]
+        break_it(copy)
+        before = published(copy)
+        result = make("html", copy, *options)
+        return copy, result, published(copy) == before
+
+    with ThreadPoolExecutor(3) as pool:
+        return dict(zip(FAULTS, pool.map(build, FAULTS)))
+
+
+def failed(broken, fault):
+    """The console of the fault's build, which must have failed and published nothing."""
+    copy, result, unchanged = broken[fault]
+    console = result.stdout + result.stderr
+    assert result.returncode != 0, console
+    assert unchanged, "a failed build changed the published site"
+    return console
 
 
 def fails(copy, *args):
@@ -44,76 +101,56 @@ def fails(copy, *args):
     return console
 
 
-def test_a_cell_that_raises_names_page_cell_and_exception(copy):
-    crash = 'raise RuntimeError("machine B jammed")'
-    inject(copy, "loss.backward()", crash)
-    console = fails(copy)
+def test_a_cell_that_raises_names_page_cell_and_exception(broken):
+    console = failed(broken, "raises")
     assert f"docs/en/{STATION}.md" in console and f"docs/zh/{STATION}.md" in console
-    assert crash in console  # the failing cell's source
+    assert CRASH in console  # the failing cell's source
     assert "Traceback" in console or "RuntimeError                " in console
     assert "RuntimeError: machine B jammed" in console
 
 
-def test_a_cell_that_hangs_fails_after_the_timeout(copy):
-    inject(copy, "loss.backward()", "import time; time.sleep(600)")
-    console = fails(copy, "SPHINXOPTS=-D nb_execution_timeout=3")
+def test_a_cell_that_hangs_fails_after_the_timeout(broken):
+    console = failed(broken, "hangs")
     assert f"docs/en/{STATION}.md" in console
     assert "CellTimeoutError: A cell timed out" in console
     assert "preview of the cell contents" in console
 
 
-def test_a_number_no_cell_glued_is_named_with_its_page(copy):
-    for lang, text in (("zh", "误差是"), ("en", "the loss is")):
-        page = copy / "docs" / lang / f"{STATION}.md"
-        source = page.read_text(encoding="utf-8")
-        page.write_text(source.replace(r"\glue{loss}", r"\glue{profit}", 1), encoding="utf-8")
-    console = fails(copy)
+def test_a_number_no_cell_glued_is_named_with_its_page(broken):
+    console = failed(broken, "unglued formula")
     assert "'profit'" in console and f"docs/en/{STATION}.md" in console
 
 
-def test_prose_citing_an_unglued_number_is_named(copy):
-    for lang in ("zh", "en"):
-        page = copy / "docs" / lang / f"{STATION}.md"
-        source = page.read_text(encoding="utf-8")
-        page.write_text(source + "\n{glue:text}`bonus`\n", encoding="utf-8")
-    console = fails(copy)
+def test_prose_citing_an_unglued_number_is_named(broken):
+    console = failed(broken, "unglued prose")
     assert "'bonus'" in console and f"docs/zh/{STATION}.md" in console
 
 
-def test_a_page_without_its_twin_is_named(copy):
-    (copy / "docs" / "en" / "5-backward-by-hand.md").unlink()
-    console = fails(copy)
+def test_a_page_without_its_twin_is_named(broken):
+    console = failed(broken, "no twin")
     assert "docs/zh/5-backward-by-hand.md has no en twin" in console
 
 
-def test_twins_whose_code_differs_are_both_named(copy):
-    inject(copy, "loss.backward()", "w.grad = w.grad * 2", langs=("en",))
-    console = fails(copy)
+def test_twins_whose_code_differs_are_both_named(broken):
+    console = failed(broken, "twins differ")
+    copy = broken["twins differ"][0]
     assert f"code cell 1 differs between {copy}/docs/zh/{STATION}.md and {copy}/docs/en/{STATION}.md" in console
 
 
-@pytest.mark.parametrize("markup", [
-    "[the next station](6-missing-station.md)",
-    "{doc}`6-missing-station`",
-    "![the factory](missing-picture.png)",
-])
-def test_a_broken_link_reference_or_image_fails(copy, markup):
-    for lang in ("zh", "en"):
-        page = copy / "docs" / lang / f"{STATION}.md"
-        page.write_text(page.read_text(encoding="utf-8") + f"\n{markup}\n", encoding="utf-8")
-    console = fails(copy)
+@pytest.mark.parametrize("markup", LINKS)
+def test_a_broken_link_reference_or_image_fails(broken, markup):
+    console = failed(broken, markup)
     assert f"docs/en/{STATION}.md" in console
 
 
-def test_a_warning_on_stderr_fails_the_build(copy):
-    inject(copy, "loss.backward()", 'import warnings; warnings.warn("knob w is loose")')
-    console = fails(copy)
+def test_a_warning_on_stderr_fails_the_build(broken):
+    console = failed(broken, "stderr")
     assert "stderr was found in the cell outputs" in console
     assert f"docs/en/{STATION}.md" in console and f"docs/zh/{STATION}.md" in console
 
 
 def test_a_failed_page_fails_again_until_it_is_fixed(copy, clean_copy):
-    inject(copy, "loss.backward()", 'raise RuntimeError("machine B jammed")')
+    inject(copy, "loss.backward()", CRASH)
     fails(copy)
     console = fails(copy)  # nothing changed: the broken page must not pass from a cache
     assert "RuntimeError: machine B jammed" in console

@@ -12,6 +12,7 @@ import runpy
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
@@ -22,6 +23,7 @@ import yaml
 from bs4 import BeautifulSoup
 from conftest import LANGS, ROOT, STATIONS, article_text, copy_project, make
 from nbclient import NotebookClient
+from traitlets.config import Config
 
 BASE = "https://burger-factory.example/"  # conf.py's html_baseurl when BOOK_BASEURL is unset
 REPOSITORY = "https://github.com/burger-factory/burger-factory"  # conf.py's source_repository
@@ -116,10 +118,43 @@ def stream_text(cell) -> str:
     return "".join(o.get("text", "") for o in cell.get("outputs", []) if o.output_type == "stream")
 
 
+def run_as_a_reader(path: Path, kernels: Path, folder: Path) -> nbformat.NotebookNode:
+    """The downloaded notebook, run in an empty folder on a Python that cannot import the
+    repository's src/ (checked by a first cell), over Unix sockets (no port to collide)."""
+    notebook = nbformat.read(path, as_version=4)
+    notebook.cells.insert(0, nbformat.v4.new_code_cell(
+        "import importlib.util\nassert importlib.util.find_spec('burger_factory') is None"))
+    sockets = folder.with_name(folder.name + "-sockets")
+    sockets.mkdir()
+    NotebookClient(notebook, timeout=120, kernel_name="reader",
+                   resources={"metadata": {"path": str(folder)}},
+                   config=Config({"KernelManager": {"transport": "ipc", "ip": f"{sockets}/k"}}),
+                   ).execute()
+    return notebook
+
+
+@pytest.fixture(scope="module")
+def reader_runs(site, kernel_without_src, tmp_path_factory):
+    """Every downloaded notebook run as a reader would run it, four at a time."""
+    saved = {name: os.environ.get(name) for name in ("JUPYTER_PATH", "PYTHONPATH")}
+    os.environ["JUPYTER_PATH"] = str(kernel_without_src)
+    os.environ.pop("PYTHONPATH", None)
+    pages = [(lang, station) for lang in LANGS for station in STATIONS]
+    folders = {page: tmp_path_factory.mktemp(f"reader-{page[0]}-{page[1]}") for page in pages}
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            runs = dict(zip(pages, pool.map(
+                lambda page: run_as_a_reader(site / page[0] / "_notebooks" / f"{page[1]}.ipynb",
+                                             kernel_without_src, folders[page]), pages)))
+    finally:
+        for name, value in saved.items():
+            os.environ.pop(name, None) if value is None else os.environ.__setitem__(name, value)
+    return {page: (runs[page], folders[page]) for page in pages}
+
+
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("station", STATIONS)
-def test_the_downloaded_notebook_runs_on_its_own(site, lang, station, kernel_without_src,
-                                                  tmp_path, monkeypatch):
+def test_the_downloaded_notebook_runs_on_its_own(site, lang, station, reader_runs):
     notebook = nbformat.read(site / lang / "_notebooks" / f"{station}.ipynb", as_version=4)
     nbformat.validate(notebook)
     assert notebook.metadata.kernelspec.name == "python3"
@@ -140,18 +175,13 @@ def test_the_downloaded_notebook_runs_on_its_own(site, lang, station, kernel_wit
     assert printed, "no output of this build"
 
     # And it runs, in an empty folder, on a Python that cannot import the repository's src/.
-    notebook.cells.insert(0, nbformat.v4.new_code_cell(
-        "import importlib.util\nassert importlib.util.find_spec('burger_factory') is None"))
-    monkeypatch.setenv("JUPYTER_PATH", str(kernel_without_src))
-    monkeypatch.delenv("PYTHONPATH", raising=False)
-    NotebookClient(notebook, timeout=120, kernel_name="reader",
-                   resources={"metadata": {"path": str(tmp_path)}}).execute()
-    errors = [o for c in notebook.cells for o in c.get("outputs", []) if o.output_type == "error"]
+    ran, folder = reader_runs[lang, station]
+    errors = [o for c in ran.cells for o in c.get("outputs", []) if o.output_type == "error"]
     assert not errors, errors
     rerun = {i + 1: t for i, t in printed.items()}  # the check cell shifted every cell by one
-    assert {i: stream_text(notebook.cells[i]) for i in rerun} == rerun, \
+    assert {i: stream_text(ran.cells[i]) for i in rerun} == rerun, \
         "running the notebook printed something else than the build did"
-    assert list(tmp_path.iterdir()) == [], "the notebook left files behind"
+    assert list(folder.iterdir()) == [], "the notebook left files behind"
 
 
 # -- 2. Copy buttons copy the code, never prompts or outputs -------------------------------------

@@ -7,6 +7,7 @@ run ``execute_ahead_jobs`` at a time, read and executed the way MyST-NB does it 
 jupyter-cache's ``single_nb_execution``), and the ones that succeed are filed in that cache;
 reading the page then finds its outputs there.  A page that fails is not filed: MyST-NB runs
 it again as it reads it, and reports the failure its usual way (page, cell, traceback).
+A single page to run is left to MyST-NB: an ordinary kernel starts as fast as a warm one.
 Kernels started here talk over Unix sockets, not TCP ports, so kernels starting side by side
 cannot pick the same port.
 """
@@ -65,7 +66,7 @@ def execute(path, notebook, config):
 
 def execute_ahead(app, env, docnames):
     jobs = app.config.execute_ahead_jobs
-    if env.mystnb_config.execution_mode != "cache" or jobs < 1:
+    if env.mystnb_config.execution_mode != "cache" or jobs < 2:
         return
     cache = get_cache(env.mystnb_config.execution_cache_path)
     todo = []
@@ -76,8 +77,8 @@ def execute_ahead(app, env, docnames):
                 cache.match_cache_notebook(page[1])
                 continue
             todo.append(page)
-    if not todo:
-        return
+    if len(todo) < 2:
+        return  # one page: MyST-NB runs it as it reads it, in an ordinary kernel just as fast
     warm_kernels.attach(app)
     with ThreadPoolExecutor(jobs) as pool:
         results = list(pool.map(lambda page: execute(*page), todo))

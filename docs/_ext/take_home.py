@@ -26,6 +26,7 @@ from pathlib import Path
 import nbformat
 from docutils import nodes
 from jupyter_cache import get_cache
+from myst_nb.core.utils import coalesce_streams
 from myst_nb.core.variables import format_plain_text
 
 from glue_math import PLACEHOLDER
@@ -256,6 +257,10 @@ def reader_notebook(executed: nbformat.NotebookNode, page: Page,
     count = 0
     for i, cell in enumerate(notebook.cells):
         cell.id = f"cell-{i}"  # stable ids: the same sources give the same file
+        if cell.cell_type == "code":
+            # One stream output per stream, as the page shows them (nb_merge_streams): how
+            # a run's printing was split into messages depends on timing, not on the code.
+            cell.outputs = coalesce_streams(cell.outputs)
         if cell.cell_type == "code" and cell.get("execution_count") is not None:
             count += 1
             cell.execution_count = count
