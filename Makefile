@@ -58,7 +58,8 @@ doctest: $(VENV)/.installed
 	  || exit 1; \
 	done
 
-# Test files are shared out between two processes (pytest-xdist), a file to a process.
+# The tests are shared out between two processes (pytest-xdist), a file to a process, so
+# that a file's costly builds (module fixtures) are made once.
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest -n 2 --dist loadfile --doctest-modules src tests
 

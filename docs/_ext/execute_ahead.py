@@ -4,7 +4,8 @@ MyST-NB executes a page's notebook as Sphinx reads the page, one page after the 
 kernel spends much of its short life waiting (start-up, messages), so the machine idles.
 Here, the notebooks of the pages Sphinx is about to read that miss MyST-NB's execution cache
 run ``execute_ahead_jobs`` at a time, read and executed the way MyST-NB does it (its reader,
-jupyter-cache's ``single_nb_execution``), and the ones that succeed are filed in that cache;
+then nbclient as jupyter-cache's ``single_nb_execution`` runs it), and the ones that succeed
+are filed in that cache;
 reading the page then finds its outputs there.  A page that fails is not filed: MyST-NB runs
 it again as it reads it, and reports the failure its usual way (page, cell, traceback).
 A single page to run is left to MyST-NB: an ordinary kernel starts as fast as a warm one.
@@ -12,16 +13,18 @@ Kernels started here talk over Unix sockets, not TCP ports, so kernels starting 
 cannot pick the same port.
 """
 
+import asyncio
 import re
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
+import time
 from contextlib import nullcontext, suppress
 from pathlib import Path, PurePosixPath
 
 from jupyter_cache import get_cache
 from jupyter_cache.base import CacheBundleIn
-from jupyter_cache.executors.utils import single_nb_execution
 from myst_nb.core.read import create_nb_reader
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError
 from traitlets.config import Config
 
 import warm_kernels
@@ -53,15 +56,34 @@ def page_notebook(env, docname):
     return path, notebook, config
 
 
-def execute(path, notebook, config):
-    """Run one notebook, in place, as MyST-NB's cache mode does, over Unix sockets."""
-    with tempfile.TemporaryDirectory(prefix="kernel-") as sockets, (
-            tempfile.TemporaryDirectory() if config.execution_in_temp
-            else nullcontext(str(path.parent))) as cwd:
-        ipc = Config({"KernelManager": {"transport": "ipc", "ip": f"{sockets}/kernel"}})
-        return single_nb_execution(notebook, cwd=cwd, timeout=config.execution_timeout,
-                                   allow_errors=config.execution_allow_errors,
-                                   meta_override=True, config=ipc)
+async def execute(path, notebook, config, slots: asyncio.Semaphore) -> float | None:
+    """Run one notebook, in place, as MyST-NB's cache mode does (jupyter-cache's
+    ``single_nb_execution``: the notebook's own ``execution`` metadata may override the
+    timeout and allow_errors), over Unix sockets.  The seconds it took; None if it failed."""
+    timeout, allow_errors = config.execution_timeout, config.execution_allow_errors
+    overrides = notebook.metadata.get("execution", {})
+    timeout, allow_errors = overrides.get("timeout", timeout), overrides.get("allow_errors", allow_errors)
+    async with slots:
+        with tempfile.TemporaryDirectory(prefix="kernel-") as sockets, (
+                tempfile.TemporaryDirectory() if config.execution_in_temp
+                else nullcontext(str(path.parent))) as cwd:
+            client = NotebookClient(
+                notebook, timeout=timeout, allow_errors=allow_errors, record_timing=False,
+                resources={"metadata": {"path": cwd}},
+                config=Config({"KernelManager": {"transport": "ipc", "ip": f"{sockets}/kernel"}}))
+            start = time.perf_counter()
+            try:
+                await client.async_execute()
+            except (CellExecutionError, CellTimeoutError):
+                return None
+            return time.perf_counter() - start
+
+
+async def execute_all(todo, jobs: int) -> list[float | None]:
+    """In one thread, as asyncio tasks: clients built in threads side by side race in
+    traitlets' first resolution of their classes."""
+    slots = asyncio.Semaphore(jobs)
+    return await asyncio.gather(*(execute(*page, slots) for page in todo))
 
 
 def execute_ahead(app, env, docnames):
@@ -80,12 +102,15 @@ def execute_ahead(app, env, docnames):
     if len(todo) < 2:
         return  # one page: MyST-NB runs it as it reads it, in an ordinary kernel just as fast
     warm_kernels.attach(app)
-    with ThreadPoolExecutor(jobs) as pool:
-        results = list(pool.map(lambda page: execute(*page), todo))
-    for (path, notebook, _), result in zip(todo, results):
-        if result.err is None:
+    loop = asyncio.new_event_loop()
+    try:
+        seconds = loop.run_until_complete(execute_all(todo, jobs))
+    finally:
+        loop.close()
+    for (path, notebook, _), took in zip(todo, seconds):
+        if took is not None:
             cache.cache_notebook_bundle(
-                CacheBundleIn(notebook, str(path), data={"execution_seconds": result.time}),
+                CacheBundleIn(notebook, str(path), data={"execution_seconds": took}),
                 check_validity=False, overwrite=True)
 
 

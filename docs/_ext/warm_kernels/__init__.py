@@ -5,9 +5,10 @@ A fresh kernel spends about 2 s importing torch before it runs a page's few mill
 code.  This extension puts its own ``python3`` kernel first on Jupyter's path, whose command
 (``launch.py``) forks the kernel from a warm process (``server.py``) once the build is
 attached to one: ``execute_ahead`` attaches it when pages are to be executed, and
-``build_site.py`` starts one ahead of a build that will execute every page.  Every kernel is still a new
-process with a fresh namespace; the pages, their cache keys and their downloads still name
-``python3``.  ``warm_kernel_modules`` (conf.py) lists what the warm process imports.
+``build_site.py`` starts one ahead of a build that will execute every page.  Every kernel is
+still a new process with a fresh namespace; the pages, their cache keys and their downloads
+still name ``python3``.  ``warm_kernel_modules`` (conf.py) lists what the warm process
+imports.
 
 Builds that run side by side share one warm process when WARM_KERNELS_DIR names the same
 folder (the Makefile's languages do); otherwise each build has its own.  The warm process
