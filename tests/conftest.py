@@ -2,6 +2,7 @@
 
 import os
 import re
+import runpy
 import shutil
 import subprocess
 import sys
@@ -62,6 +63,19 @@ def shared_folder(tmp_path_factory) -> Path:
     """A folder all of the session's test processes share (pytest-xdist runs several)."""
     base = tmp_path_factory.getbasetemp()
     return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@pytest.fixture(scope="session", autouse=True)
+def warm_kernels(tmp_path_factory):
+    """The builds the tests run fork their pages' kernels from one warm process, as the
+    languages of one `make html` do, instead of starting each kernel from scratch."""
+    from warm_kernels import attach_to_warm_process
+
+    modules = runpy.run_path(str(ROOT / "conf.py"))["warm_kernel_modules"]
+    connection = attach_to_warm_process(modules, str(tmp_path_factory.mktemp("warm")))
+    yield
+    connection.close()
+    os.environ.pop("BURGER_WARM_KERNELS", None)
 
 
 @pytest.fixture(scope="session")

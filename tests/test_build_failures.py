@@ -67,11 +67,6 @@ FAULTS = {
 }
 
 
-# The tests of the `broken` builds run in one test process (make test: pytest-xdist's
-# loadgroup), which builds them once.
-ONE_PROCESS = pytest.mark.xdist_group("broken builds")
-
-
 @pytest.fixture(scope="module")
 def broken(clean_copy, tmp_path_factory):
     """Every fault, each in its own copy, built side by side (three at a time): for each,
@@ -106,7 +101,6 @@ def fails(copy, *args):
     return console
 
 
-@ONE_PROCESS
 def test_a_cell_that_raises_names_page_cell_and_exception(broken):
     console = failed(broken, "raises")
     assert f"docs/en/{STATION}.md" in console and f"docs/zh/{STATION}.md" in console
@@ -115,7 +109,6 @@ def test_a_cell_that_raises_names_page_cell_and_exception(broken):
     assert "RuntimeError: machine B jammed" in console
 
 
-@ONE_PROCESS
 def test_a_cell_that_hangs_fails_after_the_timeout(broken):
     console = failed(broken, "hangs")
     assert f"docs/en/{STATION}.md" in console
@@ -123,39 +116,33 @@ def test_a_cell_that_hangs_fails_after_the_timeout(broken):
     assert "preview of the cell contents" in console
 
 
-@ONE_PROCESS
 def test_a_number_no_cell_glued_is_named_with_its_page(broken):
     console = failed(broken, "unglued formula")
     assert "'profit'" in console and f"docs/en/{STATION}.md" in console
 
 
-@ONE_PROCESS
 def test_prose_citing_an_unglued_number_is_named(broken):
     console = failed(broken, "unglued prose")
     assert "'bonus'" in console and f"docs/zh/{STATION}.md" in console
 
 
-@ONE_PROCESS
 def test_a_page_without_its_twin_is_named(broken):
     console = failed(broken, "no twin")
     assert "docs/zh/5-backward-by-hand.md has no en twin" in console
 
 
-@ONE_PROCESS
 def test_twins_whose_code_differs_are_both_named(broken):
     console = failed(broken, "twins differ")
     copy = broken["twins differ"][0]
     assert f"code cell 1 differs between {copy}/docs/zh/{STATION}.md and {copy}/docs/en/{STATION}.md" in console
 
 
-@ONE_PROCESS
 @pytest.mark.parametrize("markup", LINKS)
 def test_a_broken_link_reference_or_image_fails(broken, markup):
     console = failed(broken, markup)
     assert f"docs/en/{STATION}.md" in console
 
 
-@ONE_PROCESS
 def test_a_warning_on_stderr_fails_the_build(broken):
     console = failed(broken, "stderr")
     assert "stderr was found in the cell outputs" in console

@@ -87,10 +87,6 @@ def build(variant: str, tmp_path_factory):
     return _built[variant]
 
 
-# One test process builds the variants (make test: pytest-xdist's loadgroup).
-pytestmark = pytest.mark.xdist_group("variants")
-
-
 @pytest.fixture(scope="module", params=list(VARIANTS))
 def turned(request, tmp_path_factory):
     return build(request.param, tmp_path_factory)

@@ -152,7 +152,6 @@ def reader_runs(site, kernel_without_src, tmp_path_factory):
     return {page: (runs[page], folders[page]) for page in pages}
 
 
-@pytest.mark.xdist_group("reader runs")  # one test process runs them all (reader_runs)
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("station", STATIONS)
 def test_the_downloaded_notebook_runs_on_its_own(site, lang, station, reader_runs):
