@@ -41,7 +41,7 @@ SPHINX_BUILD = ("import atexit, os, sys\n"
 
 # What every language is made from, besides its own docs/<folder>/.
 SHARED = ["conf.py", "Makefile", ".venv/.installed", "src", "docs/_ext", "docs/_static",
-          "docs/_templates", "docs/locale", "docs/index.html", "docs/404.html"]
+          "docs/_templates", "docs/locale", "docs/index.html", "docs/404.html", "docs/root.css"]
 
 
 def newest_change(paths: list[Path]) -> float:

@@ -7,12 +7,14 @@ Makefile on the site it is assembling (``python docs/_ext/site_root.py <site fol
 - ``404.html``: ``docs/404.html``, the page hosts (GitHub Pages, Read the Docs) serve for
   any missing address, with its ``<base href>`` set to the site's path so that its links
   work at any depth; it sends a reader lost inside a language to that language's 404 page;
+- ``root.css``: the stylesheet of those two pages (``docs/root.css``);
 - ``.nojekyll``: the site is served as it is (GitHub Pages would otherwise drop ``_static/``).
 
 The site's URL is conf.py's ``html_baseurl`` (so ``BOOK_BASEURL`` when it is set).
 """
 
 import runpy
+import shutil
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -41,6 +43,7 @@ def main(site: Path) -> None:
         sys.exit(f"docs/404.html must hold {placeholder} once: its links start from there")
     (site / "404.html").write_text(
         page.replace(placeholder, f'<base href="{escape(urlsplit(base).path)}">'), encoding="utf-8")
+    shutil.copy2(ROOT / "docs" / "root.css", site / "root.css")
     (site / ".nojekyll").write_text("", encoding="utf-8")
 
 
