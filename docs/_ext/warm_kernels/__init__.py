@@ -63,6 +63,9 @@ def attach_to_warm_process(modules: list[str], folder: str | None = None) -> soc
     folder = folder or os.environ["WARM_KERNELS_DIR"]
     os.makedirs(folder, exist_ok=True)
     address = os.path.abspath(os.path.join(folder, "socket"))
+    if len(os.fsencode(address)) > 107:  # the length a Unix socket's path may have on Linux
+        raise OSError(f"warm_kernels: the socket path {address} is longer than 107 bytes; "
+                      "build in a folder with a shorter path (make html BUILD=...)")
     lock_path = os.path.join(folder, "lock")
     with open(lock_path, "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # one build at a time: attach to it, or start it
