@@ -10,8 +10,6 @@ import os
 import re
 import platform
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -24,7 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-from conftest import LANGS, STATIONS, copy_project  # noqa: E402
+from conftest import LANGS, STATIONS, copy_project, live_preview  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
@@ -132,30 +130,12 @@ def bench_livehtml(copy: Path) -> tuple[str, str, str]:
     """From saving a prose edit to seeing it in the browser, with `make livehtml lang=en`."""
     from playwright.sync_api import sync_playwright
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(["make", "livehtml", "lang=en", f"PORT={port}"], cwd=copy,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              start_new_session=True)
     page_source = copy / "docs" / "en" / "4-pytorch-backward.md"
     times = []
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
-                "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-            page = browser.new_page()
-            deadline = time.monotonic() + 300
-            while True:  # the first build of the preview, then the page
-                try:
-                    page.goto(f"http://127.0.0.1:{port}/4-pytorch-backward.html")
-                    if page.locator("article").count():
-                        break
-                except Exception:
-                    pass
-                if time.monotonic() > deadline:
-                    sys.exit("make livehtml served nothing within 300 s")
-                time.sleep(0.5)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        with live_preview(copy, "en", browser.new_page(), "4-pytorch-backward", 300) as page:
             for i in range(RUNS):
                 words = f"Saved edit number {i} is on the page."
                 edit(page_source, "## Reading the output", f"{words}\n\n## Reading the output")
@@ -163,10 +143,7 @@ def bench_livehtml(copy: Path) -> tuple[str, str, str]:
                 page.wait_for_function(f"document.body.innerText.includes({words!r})",
                                        timeout=120_000)
                 times.append(time.perf_counter() - start)
-            browser.close()
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait()
+        browser.close()
     return ("make livehtml: a saved prose edit shown in the browser", f"{statistics.median(times):.1f} s",
             "within seconds (the page reloads itself)")
 

@@ -4,12 +4,17 @@ import os
 import re
 import runpy
 import shutil
+import signal
+import socket
 import subprocess
 import sys
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from filelock import FileLock
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,6 +40,34 @@ def make(target: str, cwd: Path, *args: str) -> subprocess.CompletedProcess:
         if "Address already in use" not in result.stdout + result.stderr:
             break
     return result
+
+
+@contextmanager
+def live_preview(copy: Path, lang: str, page, name: str, seconds: float = 240):
+    """`make livehtml lang=<lang>` in ``copy`` on a free port, with ``page`` (Playwright)
+    open on ``<name>.html`` once its first build is served; stopped on leaving."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    preview = subprocess.Popen(["make", "livehtml", f"lang={lang}", f"PORT={port}"], cwd=copy,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               start_new_session=True)
+    try:
+        deadline = time.monotonic() + seconds
+        while True:  # the preview's first build
+            try:
+                page.goto(f"http://127.0.0.1:{port}/{name}.html")
+                if page.locator("article h1").count():
+                    break
+            except PlaywrightError:
+                pass
+            assert preview.poll() is None, preview.stdout.read()
+            assert time.monotonic() < deadline, f"make livehtml served no page in {seconds} s"
+            time.sleep(0.5)
+        yield page
+    finally:
+        os.killpg(preview.pid, signal.SIGTERM)
+        preview.wait()
 
 
 def copy_project(dest: Path) -> Path:

@@ -8,23 +8,17 @@ these tests fail, they are not skipped.
 """
 
 import functools
-import os
 import re
 import shutil
-import signal
-import socket
 import struct
-import subprocess
 import threading
-import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import CHROMIUM, LANGS, ROOT, STATIONS, article_text, copy_project
-from playwright.sync_api import Error as PlaywrightError
+from conftest import CHROMIUM, LANGS, ROOT, STATIONS, article_text, copy_project, live_preview
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from twins import pages as source_pages
 
@@ -391,31 +385,10 @@ def test_livehtml_shows_a_saved_edit_by_itself(browser, clean_copy, tmp_path):
     copy = copy_project(tmp_path)
     work = clean_copy / "_build" / "lang" / "en"  # start from a built language, as an author does
     shutil.copytree(work / ".jupyter_cache", copy / "_build" / "lang" / "en" / ".jupyter_cache")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    preview = subprocess.Popen(["make", "livehtml", "lang=en", f"PORT={port}"], cwd=copy,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                               start_new_session=True)
-    try:
-        page = launched(browser).new_page()
-        deadline = time.monotonic() + 240
-        while True:  # the preview's first build
-            try:
-                page.goto(f"http://127.0.0.1:{port}/{STATIONS[0]}.html")
-                if page.locator("article h1").count():
-                    break
-            except PlaywrightError:
-                pass
-            assert preview.poll() is None, preview.stdout.read()
-            assert time.monotonic() < deadline, "make livehtml served no page in 240 s"
-            time.sleep(0.5)
+    with live_preview(copy, "en", launched(browser).new_page(), STATIONS[0]) as page:
         source = copy / "docs" / "en" / f"{STATIONS[0]}.md"
         words = "A sentence saved while the preview was open."
         text = source.read_text(encoding="utf-8")
         source.write_text(text.replace("\n## ", f"\n{words}\n\n## ", 1), encoding="utf-8")
         page.wait_for_function(f"document.body.innerText.includes({words!r})", timeout=120_000)
         page.close()
-    finally:
-        os.killpg(preview.pid, signal.SIGTERM)
-        preview.wait()

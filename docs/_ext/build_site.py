@@ -78,12 +78,12 @@ def main(build: Path, langs: list[tuple[str, str]], options: list[str]) -> int:
     if not todo and site.is_dir():
         print(f"{site}/ is up to date.")
         return 0
+    conf = runpy.run_path(str(ROOT / "conf.py"))
     if todo:
         started = time.time()  # a page saved while its language builds is newer than its stamp
         os.environ["WARM_KERNELS_DIR"] = str(work.resolve())
         # A language without an execution cache will execute every page: start the warm
         # process now, so that it imports torch while Sphinx starts up.
-        conf = runpy.run_path(str(ROOT / "conf.py"))
         version = code_version([ROOT / p for p in conf.get("take_home_packages", {}).values()])
         cold = any(not (work / folder / ".jupyter_cache" / version).exists() for folder, _ in todo)
         modules = conf.get("warm_kernel_modules")
@@ -107,19 +107,19 @@ def main(build: Path, langs: list[tuple[str, str]], options: list[str]) -> int:
         if failed:
             print(f"make html: build failed; {site}/ was left as it was.", file=sys.stderr)
             return 1
-    publish(work, site, [folder for folder, _ in langs])
+    publish(work, site, [folder for folder, _ in langs], conf)
     print(f"Built {site}/index.html")
     return 0
 
 
-def publish(work: Path, site: Path, folders: list[str]):
+def publish(work: Path, site: Path, folders: list[str], conf: dict):
     """Assemble the whole site beside the published one, then swap it in."""
     new, old = site.with_name("html.new"), site.with_name("html.old")
     shutil.rmtree(new, ignore_errors=True)
     for folder in folders:
         shutil.copytree(work / folder / "html", new / folder, symlinks=True)
     shutil.copy2(ROOT / "docs" / "index.html", new / "index.html")  # the language chooser
-    site_root.main(new)  # sitemap index, robots.txt, 404.html, .nojekyll
+    site_root.main(new, conf)  # sitemap index, robots.txt, 404.html, .nojekyll
     shutil.rmtree(old, ignore_errors=True)
     if site.exists():
         site.rename(old)

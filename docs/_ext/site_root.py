@@ -23,8 +23,9 @@ from xml.sax.saxutils import escape
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def main(site: Path) -> None:
-    conf = runpy.run_path(str(ROOT / "conf.py"))
+def main(site: Path, conf: dict | None = None) -> None:
+    """Write the root files into ``site``; ``conf``: conf.py's settings, if already read."""
+    conf = conf or runpy.run_path(str(ROOT / "conf.py"))
     base = conf["html_baseurl"].rstrip("/") + "/"
     folders = [book["folder"] for book in conf["book_languages"].values()]
 
