@@ -3,6 +3,7 @@
 #   make livehtml  live-reloading preview of one language: make livehtml lang=en
 #   make doctest   docstring examples in src/ and Sphinx's doctest builder
 #   make test      the whole test suite
+#   make screenshots every station, zh and en, desktop and phone, in _build/screenshots/
 #   make clean     remove _build/
 # The first run creates .venv from requirements.txt; it is renewed when that file changes.
 
@@ -21,7 +22,7 @@ SPHINX     := $(BIN)/sphinx-build -c . -W --keep-going -q $(SPHINXOPTS)
 # jupyter_execute/ and .jupyter_cache/ (the execution cache) beside them.
 WORK        = $(BUILD)/lang
 
-.PHONY: html livehtml doctest test bench clean venv
+.PHONY: html livehtml doctest test bench screenshots clean venv
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt
@@ -66,6 +67,10 @@ test: $(VENV)/.installed
 # Build times and page weights against the benchmark's targets (figures, not pass/fail).
 bench: $(VENV)/.installed
 	$(BIN)/python tests/benchmark.py
+
+# Pictures of the built pages, for a person to look at (the tests check the pages).
+screenshots: html
+	$(BIN)/python tests/screenshots.py $(BUILD)/html $(BUILD)/screenshots
 
 clean:
 	rm -rf $(BUILD)

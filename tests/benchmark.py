@@ -14,15 +14,12 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-from conftest import LANGS, STATIONS, copy_project, live_preview  # noqa: E402
+from conftest import LANGS, STATIONS, copy_project, launch_chromium, live_preview, served  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
@@ -133,8 +130,7 @@ def bench_livehtml(copy: Path) -> tuple[str, str, str]:
     page_source = copy / "docs" / "en" / "4-pytorch-backward.md"
     times = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        browser = launch_chromium(p)
         with live_preview(copy, "en", browser.new_page(), "4-pytorch-backward", 300) as page:
             for i in range(RUNS):
                 words = f"Saved edit number {i} is on the page."
@@ -152,18 +148,9 @@ def bench_page_weight(site: Path) -> list[tuple[str, str, str]]:
     """Bytes a browser loads for each station page (HTML, CSS, JS, fonts, images)."""
     from playwright.sync_api import sync_playwright
 
-    class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, *args):  # no access log in the table's output
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
     rows = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run", "--disable-sync"])
+    with served(site) as base, sync_playwright() as p:
+        browser = launch_chromium(p)
         for lang in LANGS:
             for station in STATIONS:
                 page = browser.new_page()
@@ -177,7 +164,6 @@ def bench_page_weight(site: Path) -> list[tuple[str, str, str]]:
                 rows.append((f"page weight {lang}/{station}", f"{total / 1024:.0f} KB",
                              f"≤ 400 KB; {len(sizes)} requests; {first_paint_math} formulas in the HTML"))
         browser.close()
-    server.shutdown()
     return rows
 
 

@@ -8,8 +8,11 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from contextlib import contextmanager
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -70,6 +73,29 @@ def live_preview(copy: Path, lang: str, page, name: str, seconds: float = 240):
         preview.wait()
 
 
+class QuietHandler(SimpleHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as real hosts do
+
+    def log_message(self, format, *args):  # no access log on the console
+        pass
+
+
+@contextmanager
+def served(folder: Path):
+    """``folder`` served on 127.0.0.1 as any static host would serve it; yields its base URL."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(folder)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_port}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def launch_chromium(playwright):
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
 def copy_project(dest: Path) -> Path:
     """A copy of the project's sources that shares the real .venv (mtimes kept, so the
     Makefile does not reinstall it)."""
@@ -112,17 +138,6 @@ def warm_kernels(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def site() -> Path:
-    """The site as `make html` builds it from the working tree (one build at a time: the
-    test processes share it)."""
-    (ROOT / "_build").mkdir(exist_ok=True)
-    with FileLock(ROOT / "_build" / "tests.lock"):
-        result = make("html", ROOT)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return ROOT / "_build" / "html"
-
-
-@pytest.fixture(scope="session")
 def clean_copy(tmp_path_factory) -> Path:
     """A copy of the project built from scratch (empty cache, empty output), built once
     for all the session's test processes."""
@@ -138,6 +153,12 @@ def clean_copy(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def site(clean_copy) -> Path:
+    """The site as `make html` builds the working tree's sources from scratch."""
+    return clean_copy / "_build" / "html"
+
+
+@pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium driven by Playwright, one for the whole session (Playwright's sync
     API allows one at a time); None when it is not installed, and the tests that need it
@@ -146,6 +167,6 @@ def browser():
         yield None
         return
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch_chromium(playwright)
         yield browser
         browser.close()

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import LANGS, ROOT, STATIONS, article_text
+from conftest import LANGS, STATIONS, article_text
 
 from burger_factory import gradients, produce
 
@@ -72,7 +72,7 @@ def test_station_4_prints_torch_gradients_beside_the_chain_rule(site, lang):
 def test_both_languages_glue_the_same_keys(site):
     keys = {}
     for lang in LANGS:
-        folder = ROOT / "_build" / "lang" / lang / "jupyter_execute"
+        folder = site.parent / "lang" / lang / "jupyter_execute"
         keys[lang] = {p.name: set(json.loads(p.read_text())) for p in folder.glob("*.glue.json")}
     assert keys["zh"] == keys["en"]
     assert {f"{s}.glue.json" for s in STATIONS} <= set(keys["zh"])
