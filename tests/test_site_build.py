@@ -125,7 +125,7 @@ def zh_texts(site: Path) -> list[str]:
 def test_the_book_dictionary_cuts_the_chinese_pages_as_jiebas_own_does(site, tmp_path):
     """The zh build segments words with a dictionary cut down to the book's characters
     (zh_search.py); every page's text comes out in the same words as with jieba's whole one."""
-    book = jieba.Tokenizer(str(site.parent / "lang" / "zh" / "doctrees" / "jieba-book.txt"))
+    book = jieba.Tokenizer(str(site.parent / "lang" / "zh" / "jieba-book.txt"))
     book.tmp_dir = str(tmp_path)
     whole = jieba.Tokenizer()
     book.initialize(), whole.initialize()

@@ -80,7 +80,8 @@ def use_book_dictionary(app):
     """Load (made again if the pages use a new character) the book's dictionary."""
     if not app.config.language.startswith("zh"):
         return
-    path = Path(app.doctreedir) / "jieba-book.txt"
+    # Beside the doctrees, not among them: a failed build forgets its doctrees (build_site.py).
+    path = Path(app.doctreedir).parent / "jieba-book.txt"
     # Where a page's text comes from: its source, the strings of the configuration, of the
     # extensions and of Furo's translation, and the outputs of the package the code uses.
     packages = getattr(app.config, "take_home_packages", {}).values()
