@@ -32,14 +32,15 @@ STATIONS = ("1-factory", "2-chain-rule", "3-error-and-backprop", "4-pytorch-back
             "5-backward-by-hand")
 
 
-def make(target: str, cwd: Path, *args: str) -> subprocess.CompletedProcess:
-    """Run ``make <target>`` the way an author would, capturing its console.
+def make(target: str, cwd: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run ``make <target>`` the way an author would (with ``env`` added to the environment),
+    capturing its console.
 
     jupyter_client picks each kernel's ports at random and, with kernels starting side by
     side, two can collide ("Address already in use"); that build is run once more."""
     for _ in range(2):
         result = subprocess.run(["make", target, *args], cwd=cwd, capture_output=True,
-                                text=True, timeout=900)
+                                text=True, timeout=900, env={**os.environ, **(env or {})})
         if "Address already in use" not in result.stdout + result.stderr:
             break
     return result
@@ -137,19 +138,58 @@ def warm_kernels(tmp_path_factory):
     os.environ.pop("BURGER_WARM_KERNELS", None)
 
 
+def built_once(folder: Path, prepare=lambda copy: None, env: dict | None = None) -> Path:
+    """``folder``: a copy of the project, changed by ``prepare(copy)``, then built from scratch
+    (with ``env``); built once for all the session's test processes, by the first that asks."""
+    with FileLock(f"{folder}.lock"):
+        if not (folder / "_build" / "html").is_dir():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            prepare(copy_project(folder))
+            result = make("html", folder, env=env)
+            assert result.returncode == 0, result.stdout + result.stderr
+    return folder
+
+
 @pytest.fixture(scope="session")
 def clean_copy(tmp_path_factory) -> Path:
-    """A copy of the project built from scratch (empty cache, empty output), built once
-    for all the session's test processes."""
-    copy = shared_folder(tmp_path_factory) / "clean"
-    with FileLock(f"{copy}.lock"):
-        if not (copy / "_build" / "html").is_dir():
-            shutil.rmtree(copy, ignore_errors=True)
-            copy.mkdir()
-            copy_project(copy)
-            result = make("html", copy)
-            assert result.returncode == 0, result.stdout + result.stderr
-    return copy
+    """A copy of the project built from scratch (empty cache, empty output)."""
+    return built_once(shared_folder(tmp_path_factory) / "clean")
+
+
+# -- Copies with their knobs turned ----------------------------------------------------------
+
+SEED = {"x": 2.0, "w": 3.0, "v": 2.0, "target": 10.0}
+# How each page's code sets the example, as the seed does.
+KNOB_LINES = {
+    "w": "w = torch.tensor({}, requires_grad=True)",
+    "v": "v = torch.tensor({}, requires_grad=True)",
+    "x": "x = torch.tensor({})",
+}
+# w from 3 to 4 is the change the book promises to follow; v moving too catches a number
+# typed by hand that happens to equal one w does not change (x stays 2, like the 2s of
+# formulas such as 2(y - target) and squares, so those are not taken for typed numbers).
+VARIANTS = {"w=4": {"w": 4.0}, "v=5": {"v": 5.0}}
+# The w=4 copy is also built for another address (BOOK_BASEURL): one build, two checks
+# (test_reader_features: every URL of the site follows that one setting).
+MOVED_BASEURL = {"w=4": "https://example.org/books/burger/"}
+
+
+def turned_copy(tmp_path_factory, variant: str) -> Path:
+    """A copy of the project whose pages' code sets the variant's knobs, built once."""
+    def turn(copy: Path):
+        for lang in LANGS:
+            for station in STATIONS:
+                path = copy / "docs" / lang / f"{station}.md"
+                source = path.read_text(encoding="utf-8")
+                for knob, value in VARIANTS[variant].items():
+                    line = KNOB_LINES[knob].format(SEED[knob])
+                    assert line in source, f"{path} does not set {knob} as the seed does: {line}"
+                    source = source.replace(line, KNOB_LINES[knob].format(value))
+                path.write_text(source, encoding="utf-8")
+
+    env = {"BOOK_BASEURL": MOVED_BASEURL[variant]} if variant in MOVED_BASEURL else None
+    return built_once(shared_folder(tmp_path_factory) / variant, turn, env)
 
 
 @pytest.fixture(scope="session")

@@ -9,12 +9,11 @@ from pathlib import Path
 
 import pytest
 import torch
-from conftest import LANGS, ROOT
+from conftest import LANGS, ROOT, SEED
 
 from burger_factory import gradients, produce
 from burger_factory.pictures import plot_svg, trace
 
-SEED = {"x": 2.0, "w": 3.0, "v": 2.0, "target": 10.0}
 KNOBS = [SEED, {**SEED, "w": 4.0}, {**SEED, "x": 3.0, "v": 5.0}, {**SEED, "w": -1.5, "v": 0.5},
          {**SEED, "w": 2.5}]  # the last fills the order: every gradient is 0
 CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -5,22 +5,9 @@ import math
 import re
 
 import pytest
-from conftest import LANGS, STATIONS, article_text, copy_project, make
+from conftest import LANGS, SEED, STATIONS, VARIANTS, article_text, turned_copy
 
 from burger_factory import gradients, produce
-
-SEED = {"x": 2.0, "w": 3.0, "v": 2.0, "target": 10.0}
-# How each page's code sets the example, as the seed does.
-LINES = {
-    "w": "w = torch.tensor({}, requires_grad=True)",
-    "v": "v = torch.tensor({}, requires_grad=True)",
-    "x": "x = torch.tensor({})",
-}
-# w from 3 to 4 is the change the book promises to follow; v moving too catches a number
-# typed by hand that happens to equal one w does not change (x stays 2, like the 2s of
-# formulas such as 2(y - target) and squares, so those are not taken for typed numbers).
-VARIANTS = {"w=4": {"w": 4.0}, "v=5": {"v": 5.0}}
-
 
 def quantities(x, w, v, target) -> dict[str, float]:
     """Every quantity a page may show, for these knobs."""
@@ -62,29 +49,10 @@ def unexplained(before: list[float], after: list[float], new: dict) -> list[tupl
     return [(b, a) for b, a in zip(before, after) if not follows(b, a)]
 
 
-_built = {}
-
-
 def build(variant: str, tmp_path_factory):
-    """(quantities, site) built from a copy of the project whose pages' code sets the
-    variant's knobs; each variant is built once."""
-    if variant in _built:
-        return _built[variant]
-    change = VARIANTS[variant]
-    copy = copy_project(tmp_path_factory.mktemp(variant))
-    for lang in LANGS:
-        for station in STATIONS:
-            path = copy / "docs" / lang / f"{station}.md"
-            source = path.read_text(encoding="utf-8")
-            for knob, value in change.items():
-                line = LINES[knob].format(SEED[knob])
-                assert line in source, f"{path} does not set {knob} as the seed does: {line}"
-                source = source.replace(line, LINES[knob].format(value))
-            path.write_text(source, encoding="utf-8")
-    result = make("html", copy)
-    assert result.returncode == 0, result.stdout + result.stderr
-    _built[variant] = quantities(**{**SEED, **change}), copy / "_build" / "html"
-    return _built[variant]
+    """(quantities, site) of a copy whose pages' code sets the variant's knobs."""
+    site = turned_copy(tmp_path_factory, variant) / "_build" / "html"
+    return quantities(**{**SEED, **VARIANTS[variant]}), site
 
 
 @pytest.fixture(scope="module", params=list(VARIANTS))

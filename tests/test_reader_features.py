@@ -9,8 +9,6 @@ import json
 import os
 import re
 import runpy
-import shutil
-import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -21,7 +19,7 @@ import nbformat
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import LANGS, ROOT, STATIONS, article_text, copy_project, make
+from conftest import LANGS, MOVED_BASEURL, ROOT, STATIONS, article_text, turned_copy
 from nbclient import NotebookClient
 from traitlets.config import Config
 
@@ -391,15 +389,10 @@ def test_the_root_404_page_serves_both_languages(site):
     assert '"zh"' in page.script.string and '"en"' in page.script.string  # on to zh/404.html, en/404.html
 
 
-def test_one_setting_moves_every_url_of_the_site(clean_copy, tmp_path):
+def test_one_setting_moves_every_url_of_the_site(tmp_path_factory):
     """BOOK_BASEURL (conf.py's html_baseurl) is the only place the site's URL comes from."""
-    copy = copy_project(tmp_path)
-    shutil.copytree(clean_copy / "_build", copy / "_build", symlinks=True)  # no re-execution
-    base = "https://example.org/books/burger/"
-    result = subprocess.run(["make", "html"], cwd=copy, capture_output=True, text=True, timeout=900,
-                            env={**os.environ, "BOOK_BASEURL": base})
-    assert result.returncode == 0, result.stdout + result.stderr
-    site = copy / "_build" / "html"
+    base = MOVED_BASEURL["w=4"]
+    site = turned_copy(tmp_path_factory, "w=4") / "_build" / "html"  # built with it
     tags = head(soup(site, "zh", "2-chain-rule"))
     assert tags["canonical"] == tags["og:url"] == f"{base}zh/2-chain-rule.html"
     assert tags["alternates"]["en"] == f"{base}en/2-chain-rule.html"

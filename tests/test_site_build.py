@@ -9,11 +9,10 @@ from pathlib import Path
 import jieba
 import pytest
 import zh_search
-from conftest import LANGS, STATIONS, article_text
+from conftest import LANGS, SEED, STATIONS, article_text
 
 from burger_factory import gradients, produce
 
-SEED = {"x": 2.0, "w": 3.0, "v": 2.0, "target": 10.0}
 MADE = produce(SEED["x"], SEED["w"], SEED["v"])
 GRAD = gradients(**SEED)
 
