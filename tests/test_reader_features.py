@@ -5,6 +5,7 @@ search engines and link previews understand (descriptions, Open Graph, hreflang,
 URLs from one setting, sitemaps, 404 pages), "edit this page" links, and hosting that
 publishes exactly what `make html` builds."""
 
+import functools
 import json
 import os
 import re
@@ -49,6 +50,7 @@ TERMS = {
 IN_TEXT = {"前向传播": "正向传播"}  # the name a station uses, where the glossary lists both
 
 
+@functools.lru_cache(maxsize=None)  # parsed once for all the tests, which only read it
 def soup(site: Path, lang: str, name: str) -> BeautifulSoup:
     return BeautifulSoup((site / lang / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
 
