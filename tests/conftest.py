@@ -15,6 +15,8 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from urllib.parse import urlsplit
+
 import pytest
 from filelock import FileLock
 from playwright.sync_api import Error as PlaywrightError
@@ -22,6 +24,7 @@ from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "docs" / "_ext"))  # twins, the checker the build itself uses
+from twins import pages as source_pages  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's; Playwright's own browser download is not used
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -210,3 +213,102 @@ def browser():
         browser = launch_chromium(playwright)
         yield browser
         browser.close()
+
+
+# -- The site in a browser (test_browser*.py) ----------------------------------------------
+
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+
+
+def book_pages(lang: str) -> list[str]:
+    """The pages written for one language: one for each source page, as twins.py finds them."""
+    return sorted(p.removesuffix(".md") for p in source_pages(ROOT / "docs" / lang))
+
+
+# Every page of the site: the root language chooser, each language's own pages, and Sphinx's
+# search page (no general index: conf.py's html_use_index).
+SITE_PAGES = ["index.html", *(f"{lang}/{name}.html" for lang in LANGS
+                              for name in [*book_pages(lang), "search"])]
+
+
+@pytest.fixture(scope="session")
+def server(site) -> str:
+    """The built site, served as any static host would serve it: its base URL."""
+    with served(site) as url:
+        yield url
+
+
+def launched(browser):
+    """The browser; a test that needs it fails (is not skipped) when Chromium is missing."""
+    if browser is None:
+        pytest.fail(f"Chromium is not installed at {CHROMIUM}: the browser tests need it "
+                    "(on Debian/Ubuntu: apt-get install chromium fonts-noto-cjk, as .ci/run does)",
+                    pytrace=False)
+    return browser
+
+
+@pytest.fixture(scope="session")
+def shared_contexts(browser):
+    """Browser contexts (think: browser profiles) shared by the tests that leave no state
+    behind, one for each set of options, to save starting a fresh one for each page."""
+    contexts = {}
+    yield contexts
+    for context in contexts.values():
+        context.close()
+
+
+@pytest.fixture
+def open_page(browser, server, shared_contexts):
+    """open_page(path, **context_options) -> (page, problems): the page, loaded with its fonts
+    (and with nothing left to load, with idle=True), and a live list of everything that went
+    wrong on it: console errors, uncaught exceptions, failed or refused requests, requests to
+    any host but the local server.  fresh=True opens it in a new context: empty cache, no
+    stored state."""
+    opened = []
+
+    def open_page(path: str, idle: bool = False, fresh: bool = False, **options):
+        options = {**DESKTOP, **options}
+        if fresh:
+            context = launched(browser).new_context(**options)
+            opened.append(context)
+        else:
+            key = repr(sorted(options.items()))
+            context = shared_contexts.get(key) or shared_contexts.setdefault(
+                key, launched(browser).new_context(**options))
+        page = context.new_page()
+        opened.append(page)
+        problems = []
+        page.on("console", lambda m: m.type == "error" and problems.append(
+            f"console error: {m.text} (at {m.location.get('url')})"))
+        page.on("pageerror", lambda e: problems.append(f"uncaught exception: {e}"))
+        page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url} ({r.failure})"))
+        page.on("response", lambda r: r.status >= 400 and problems.append(f"HTTP {r.status}: {r.url}"))
+        page.on("request", lambda r: urlsplit(r.url).hostname != "127.0.0.1" and problems.append(
+            f"request to something other than the local server: {r.url}"))
+        loading = set()  # requests still under way
+        page.on("request", lambda r: loading.add(r))
+        page.on("requestfinished", lambda r: loading.discard(r))
+        page.on("requestfailed", lambda r: loading.discard(r))
+        page.goto(f"{server}/{path}")
+        page.evaluate("document.fonts.ready")  # every web font used has loaded (or failed)
+        quiet = 0
+        while idle and quiet < 3:  # nothing under way for 3 looks in a row, 50 ms apart
+            page.wait_for_timeout(50)
+            quiet = 0 if loading else quiet + 1
+        return page, problems
+
+    yield open_page
+    for thing in reversed(opened):
+        thing.close()
+
+
+def besides_left_behind(problems: list[str]) -> list[str]:
+    """The problems, less requests aborted because the reader left the page (a click to another
+    page cancels what the old one was still loading, such as its favicon): no fault of the site.
+    A file that is missing still shows, as an HTTP 404."""
+    return [p for p in problems if not (p.startswith("request failed:") and "net::ERR_ABORTED" in p)]
+
+
+def built(site: Path, lang: str, name: str) -> str:
+    return (site / lang / f"{name}.html").read_text(encoding="utf-8")

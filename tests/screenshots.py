@@ -12,8 +12,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from conftest import LANGS, STATIONS, launch_chromium, served  # noqa: E402
-from test_browser import DESKTOP, PHONE  # noqa: E402
+from conftest import DESKTOP, LANGS, PHONE, STATIONS, launch_chromium, served  # noqa: E402
 
 
 def main(site: Path, out: Path):
