@@ -60,9 +60,6 @@ def apply_language(app, config):
                 shutil.rmtree(old) if old.is_dir() else old.unlink()
         config.nb_execution_cache_path = str(caches / version)
     get_cache(config.nb_execution_cache_path)
-    if config.language.startswith("zh"):
-        # Sphinx's default re-reads jieba's whole dictionary as a user dictionary (~1.3 s).
-        config.html_search_options = {"dict": ""}
 
 
 def check_twins(app):

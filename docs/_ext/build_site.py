@@ -33,6 +33,7 @@ import site_root  # noqa: E402
 from code_version import code_version  # noqa: E402
 from warm_kernels import attach_to_warm_process  # noqa: E402
 
+
 def preload(conf: dict):
     """Import Sphinx, the theme and the extensions here, once: each language's sphinx-build
     is forked from this process with them imported (about 1.5 s less for each)."""
