@@ -130,15 +130,17 @@ def shared_folder(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session", autouse=True)
 def warm_kernels(tmp_path_factory):
-    """The builds the tests run fork their pages' kernels from one warm process, as the
-    languages of one `make html` do, instead of starting each kernel from scratch."""
+    """Every build the tests run (WARM_KERNELS_DIR) forks its pages' kernels from one warm
+    process, as the languages of one `make html` do, instead of each starting its own."""
     from warm_kernels import attach_to_warm_process
 
     modules = runpy.run_path(str(ROOT / "conf.py"))["warm_kernel_modules"]
-    connection = attach_to_warm_process(modules, str(tmp_path_factory.mktemp("warm")))
+    os.environ["WARM_KERNELS_DIR"] = str(shared_folder(tmp_path_factory) / "warm")
+    connection = attach_to_warm_process(modules)
     yield
     connection.close()
-    os.environ.pop("BURGER_WARM_KERNELS", None)
+    for name in ("WARM_KERNELS_DIR", "BURGER_WARM_KERNELS"):
+        os.environ.pop(name, None)
 
 
 def built_once(folder: Path, prepare=lambda copy: None, env: dict | None = None) -> Path:
@@ -248,59 +250,81 @@ def launched(browser):
     return browser
 
 
+class Tab:
+    """A browser tab that tests take turns on (opening a new tab costs this machine as much
+    as loading a page in it).  Its listeners report to the list of the test that has it:
+    console errors, uncaught exceptions, failed or refused requests, requests to any host but
+    the local server."""
+
+    def __init__(self, context):
+        self.page = page = context.new_page()
+        self.problems = []
+        self.loading = set()  # requests still under way
+        page.on("console", lambda m: m.type == "error" and self.problems.append(
+            f"console error: {m.text} (at {m.location.get('url')})"))
+        page.on("pageerror", lambda e: self.problems.append(f"uncaught exception: {e}"))
+        page.on("requestfailed", lambda r: self.problems.append(f"request failed: {r.url} ({r.failure})"))
+        page.on("response", lambda r: r.status >= 400 and self.problems.append(f"HTTP {r.status}: {r.url}"))
+        page.on("request", lambda r: urlsplit(r.url).hostname != "127.0.0.1" and self.problems.append(
+            f"request to something other than the local server: {r.url}"))
+        page.on("request", lambda r: self.loading.add(r))
+        page.on("requestfinished", lambda r: self.loading.discard(r))
+        page.on("requestfailed", lambda r: self.loading.discard(r))
+
+    def settle(self, looks: int = 3, most: float = 10):
+        """Wait until nothing is under way for ``looks`` looks in a row, 50 ms apart (at most
+        ``most`` seconds)."""
+        quiet, deadline = 0, time.monotonic() + most
+        while quiet < looks and time.monotonic() < deadline:
+            self.page.wait_for_timeout(50)
+            quiet = 0 if self.loading else quiet + 1
+
+    def open(self, url: str, idle: bool):
+        # What the last test's page was still loading would fail as this page replaces it,
+        # and be taken for this page's problem: let it finish first.
+        if self.loading:
+            self.settle(looks=1)
+        self.problems = []
+        self.page.goto(url)
+        self.page.evaluate("document.fonts.ready")  # every web font used has loaded (or failed)
+        if idle:
+            self.settle()
+            self.problems += [f"still loading after 10 s: {r.url}" for r in self.loading]
+        return self.page, self.problems
+
+
 @pytest.fixture(scope="session")
-def shared_contexts(browser):
-    """Browser contexts (think: browser profiles) shared by the tests that leave no state
-    behind, one for each set of options, to save starting a fresh one for each page."""
-    contexts = {}
-    yield contexts
-    for context in contexts.values():
-        context.close()
+def shared_tabs(browser):
+    """Tabs shared by the tests that leave no state behind, one for each set of options, each
+    in its own browser context (think: browser profile)."""
+    tabs = {}
+    yield tabs
+    for tab in tabs.values():
+        tab.page.context.close()
 
 
 @pytest.fixture
-def open_page(browser, server, shared_contexts):
+def open_page(browser, server, shared_tabs):
     """open_page(path, **context_options) -> (page, problems): the page, loaded with its fonts
     (and with nothing left to load, with idle=True), and a live list of everything that went
-    wrong on it: console errors, uncaught exceptions, failed or refused requests, requests to
-    any host but the local server.  fresh=True opens it in a new context: empty cache, no
-    stored state."""
-    opened = []
+    wrong on it (see Tab).  It is opened in a tab shared with other tests, or with fresh=True
+    in a new context: empty cache, no stored state."""
+    fresh_contexts = []
 
     def open_page(path: str, idle: bool = False, fresh: bool = False, **options):
         options = {**DESKTOP, **options}
         if fresh:
-            context = launched(browser).new_context(**options)
-            opened.append(context)
+            fresh_contexts.append(launched(browser).new_context(**options))
+            tab = Tab(fresh_contexts[-1])
         else:
             key = repr(sorted(options.items()))
-            context = shared_contexts.get(key) or shared_contexts.setdefault(
-                key, launched(browser).new_context(**options))
-        page = context.new_page()
-        opened.append(page)
-        problems = []
-        page.on("console", lambda m: m.type == "error" and problems.append(
-            f"console error: {m.text} (at {m.location.get('url')})"))
-        page.on("pageerror", lambda e: problems.append(f"uncaught exception: {e}"))
-        page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url} ({r.failure})"))
-        page.on("response", lambda r: r.status >= 400 and problems.append(f"HTTP {r.status}: {r.url}"))
-        page.on("request", lambda r: urlsplit(r.url).hostname != "127.0.0.1" and problems.append(
-            f"request to something other than the local server: {r.url}"))
-        loading = set()  # requests still under way
-        page.on("request", lambda r: loading.add(r))
-        page.on("requestfinished", lambda r: loading.discard(r))
-        page.on("requestfailed", lambda r: loading.discard(r))
-        page.goto(f"{server}/{path}")
-        page.evaluate("document.fonts.ready")  # every web font used has loaded (or failed)
-        quiet = 0
-        while idle and quiet < 3:  # nothing under way for 3 looks in a row, 50 ms apart
-            page.wait_for_timeout(50)
-            quiet = 0 if loading else quiet + 1
-        return page, problems
+            tab = shared_tabs.get(key) or shared_tabs.setdefault(
+                key, Tab(launched(browser).new_context(**options)))
+        return tab.open(f"{server}/{path}", idle)
 
     yield open_page
-    for thing in reversed(opened):
-        thing.close()
+    for context in fresh_contexts:
+        context.close()
 
 
 def besides_left_behind(problems: list[str]) -> list[str]:

@@ -98,27 +98,43 @@ def test_every_notebook_page_and_only_those_can_be_taken_home(site, lang):
     assert "index" not in pages and "glossary" not in pages
 
 
+# A reader's Python: this venv's packages, but not the repository's src/ (which the venv's
+# .pth file puts on sys.path); it then runs the script its arguments name.
+WITHOUT_SRC = ("import os, runpy, sys; sys.path[:] = [p for p in sys.path "  # what provides the package
+               "if not os.path.isdir(os.path.join(p or '.', 'burger_factory'))]; "
+               "sys.argv.pop(0); runpy.run_path(sys.argv[0], run_name='__main__')")
+
+
 @pytest.fixture(scope="module")
-def kernel_without_src(tmp_path_factory):
-    """JUPYTER_PATH for a kernel that runs like a reader's: this venv's packages, but not
-    the repository's src/ (which the venv's .pth file puts on sys.path)."""
+def reader_kernel(tmp_path_factory):
+    """JUPYTER_PATH for a kernel that runs like a reader's: on a reader's Python, forked from
+    a warm process of its own that imported torch (as the build's kernels are, see
+    docs/_ext/warm_kernels), so that ten notebooks do not import torch ten times.  That
+    process imports nothing of the book's."""
+    from warm_kernels import HERE, attach_to_warm_process
+
+    builds = os.environ.pop("BURGER_WARM_KERNELS", None)  # the session's, for the builds it runs
+    warm = attach_to_warm_process(["torch"], str(tmp_path_factory.mktemp("reader-warm")),
+                                  python=(sys.executable, "-c", WITHOUT_SRC))
+    os.environ.pop("BURGER_WARM_KERNELS")  # which attaching set for the builds of this process
+    if builds:
+        os.environ["BURGER_WARM_KERNELS"] = builds
     share = tmp_path_factory.mktemp("jupyter")
     spec = share / "kernels" / "reader"
     spec.mkdir(parents=True)
-    start = ("import os, sys; sys.path[:] = [p for p in sys.path "  # what provides the package
-             "if not os.path.isdir(os.path.join(p or '.', 'burger_factory'))]; "
-             "from ipykernel import kernelapp; kernelapp.launch_new_instance()")
     (spec / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, "-c", start, "-f", "{connection_file}"],
+        "argv": [sys.executable, "-I", "-S", str(HERE / "launch.py"), "-f", "{connection_file}"],
+        "env": {"BURGER_WARM_KERNELS": warm.getpeername()},
         "display_name": "a reader's Python", "language": "python"}))
-    return share
+    yield share
+    warm.close()
 
 
 def stream_text(cell) -> str:
     return "".join(o.get("text", "") for o in cell.get("outputs", []) if o.output_type == "stream")
 
 
-def run_as_a_reader(path: Path, kernels: Path, folder: Path) -> nbformat.NotebookNode:
+def run_as_a_reader(path: Path, folder: Path) -> nbformat.NotebookNode:
     """The downloaded notebook, run in an empty folder on a Python that cannot import the
     repository's src/ (checked by a first cell), over Unix sockets (no port to collide)."""
     notebook = nbformat.read(path, as_version=4)
@@ -134,10 +150,10 @@ def run_as_a_reader(path: Path, kernels: Path, folder: Path) -> nbformat.Noteboo
 
 
 @pytest.fixture(scope="module")
-def reader_runs(site, kernel_without_src, tmp_path_factory):
+def reader_runs(site, reader_kernel, tmp_path_factory):
     """Every downloaded notebook run as a reader would run it, four at a time."""
     saved = {name: os.environ.get(name) for name in ("JUPYTER_PATH", "PYTHONPATH")}
-    os.environ["JUPYTER_PATH"] = str(kernel_without_src)
+    os.environ["JUPYTER_PATH"] = str(reader_kernel)
     os.environ.pop("PYTHONPATH", None)
     pages = [(lang, station) for lang in LANGS for station in STATIONS]
     folders = {page: tmp_path_factory.mktemp(f"reader-{page[0]}-{page[1]}") for page in pages}
@@ -145,7 +161,7 @@ def reader_runs(site, kernel_without_src, tmp_path_factory):
         with ThreadPoolExecutor(4) as pool:
             runs = dict(zip(pages, pool.map(
                 lambda page: run_as_a_reader(site / page[0] / "_notebooks" / f"{page[1]}.ipynb",
-                                             kernel_without_src, folders[page]), pages)))
+                                             folders[page]), pages)))
     finally:
         for name, value in saved.items():
             os.environ.pop(name, None) if value is None else os.environ.__setitem__(name, value)

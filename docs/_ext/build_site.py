@@ -112,7 +112,9 @@ def main(build: Path, langs: list[tuple[str, str]], options: list[str]) -> int:
     conf = runpy.run_path(str(ROOT / "conf.py"))
     if todo:
         started = time.time()  # a page saved while its language builds is newer than its stamp
-        os.environ["WARM_KERNELS_DIR"] = str(work.resolve())
+        # The languages share one warm process: this build's, or that of the WARM_KERNELS_DIR
+        # already set (the test session's, shared by all the builds it runs).
+        os.environ.setdefault("WARM_KERNELS_DIR", str(work.resolve()))
         # A language without an execution cache will execute every page: start the warm
         # process now, so that it imports torch while Sphinx starts up.
         version = code_version([ROOT / p for p in conf.get("take_home_packages", {}).values()])

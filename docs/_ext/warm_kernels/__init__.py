@@ -57,9 +57,11 @@ def attach(app):
     app.connect("build-finished", detach)
 
 
-def attach_to_warm_process(modules: list[str], folder: str | None = None) -> socket.socket:
-    """Attach to the warm process of ``folder`` (WARM_KERNELS_DIR), starting it if there is
-    none; kernels launched from this process on are forked from it."""
+def attach_to_warm_process(modules: list[str], folder: str | None = None,
+                           python: tuple[str, ...] = (sys.executable,)) -> socket.socket:
+    """Attach to the warm process of ``folder`` (WARM_KERNELS_DIR), starting it with the
+    command ``python`` if there is none; kernels launched from this process on are forked
+    from it."""
     folder = folder or os.environ["WARM_KERNELS_DIR"]
     os.makedirs(folder, exist_ok=True)
     address = os.path.abspath(os.path.join(folder, "socket"))
@@ -69,7 +71,7 @@ def attach_to_warm_process(modules: list[str], folder: str | None = None) -> soc
     lock_path = os.path.join(folder, "lock")
     with open(lock_path, "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # one build at a time: attach to it, or start it
-        build = connect(address) or start(address, lock_path, modules)
+        build = connect(address) or start(address, lock_path, modules, python)
     os.environ["BURGER_WARM_KERNELS"] = address
     return build
 
@@ -87,14 +89,14 @@ def connect(address: str) -> socket.socket | None:
         return None
 
 
-def start(address: str, lock_path: str, modules: list[str]) -> socket.socket:
+def start(address: str, lock_path: str, modules: list[str], python: tuple[str, ...]) -> socket.socket:
     if os.path.exists(address):
         os.unlink(address)
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(address)
     listener.listen(16)  # listening before the server runs: early requests wait, not fail
     with open(address + ".log", "w") as log:
-        subprocess.Popen([sys.executable, str(HERE / "server.py"), str(listener.fileno()), lock_path,
+        subprocess.Popen([*python, str(HERE / "server.py"), str(listener.fileno()), lock_path,
                           *modules], pass_fds=[listener.fileno()], stdin=subprocess.DEVNULL,
                          stdout=log, stderr=subprocess.STDOUT)
     listener.close()
