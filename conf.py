@@ -30,6 +30,7 @@ extensions = [
     "notfound.extension",  # 404.html whose links work at any depth (sphinx-notfound-page)
     "warm_kernels",  # pages' kernels forked from a process that has imported torch
     "execute_ahead",  # pages that need executing run side by side before they are read
+    "whole_lines",  # a printed line stays one line, however the kernel's messages cut it
     "sphinxcontrib.katex",
     "katex_server",  # starts KaTeX's render server without a race
     "bilingual",  # per-language settings, language switch, twin checks, Open Graph tags

@@ -26,10 +26,10 @@ from pathlib import Path
 import nbformat
 from docutils import nodes
 from jupyter_cache import get_cache
-from myst_nb.core.utils import coalesce_streams
 from myst_nb.core.variables import format_plain_text
 
 from glue_math import PLACEHOLDER
+from whole_lines import coalesce_streams
 
 FOLDER = "_notebooks"
 
