@@ -87,7 +87,7 @@ def test_every_formula_is_rendered(site, open_page, lang, station):
 
 # -- 3. The language switch --------------------------------------------------------------------
 
-@pytest.mark.parametrize("name", book_pages("zh"))
+@pytest.mark.parametrize("name", [*book_pages("zh"), "search"])
 def test_language_switch_goes_to_the_same_page_in_the_other_language_and_back(
         open_page, server, name):
     """A click on the switch opens this page in the other language; a click there, back:
@@ -116,7 +116,8 @@ def discusses(text: str, query: str) -> bool:
     ("en", "chain rule"), ("en", "backpropagation"), ("en", "gradient"),
 ])
 def test_search_lists_the_stations_that_discuss_a_term(site, open_page, lang, query):
-    """The search page finishes and lists (at least) every station whose text has the term."""
+    """The search page finishes and lists (at least) every station whose text has the term,
+    each quoted from its own text (docs/_static/search-summaries.js)."""
     expected = {s for s in STATIONS if discusses(article_text(built(site, lang, s)), query)}
     assert expected, f"no {lang} station mentions {query!r}: nothing to search for"
     # fresh: a search leaves its terms in localStorage, for the next page to highlight
@@ -134,4 +135,25 @@ def test_search_lists_the_stations_that_discuss_a_term(site, open_page, lang, qu
         "links => links.map(a => new URL(a.href).pathname)")
     found = {Path(h).stem for h in hrefs}
     assert expected <= found, f"{lang} search for {query!r} missed {sorted(expected - found)}"
+    # Each result quotes its page's own text: each formula once, no language switch.
+    quotes = page.locator("#search-results ul.search li").evaluate_all(
+        "items => items.map(li => [new URL(li.querySelector('a').href).pathname,"
+        "                          li.querySelector('p.context')?.textContent ?? ''])")
+    for path, quoted in quotes:
+        said = squashed(quoted.strip().removeprefix("...").removesuffix("..."))
+        assert said in squashed(page_text(site, lang, Path(path).stem)), \
+            f"the {lang} search for {query!r} quotes {path} as {quoted!r}, which is not its text"
     assert problems == []
+
+
+def squashed(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def page_text(site: Path, lang: str, name: str) -> str:
+    """A page's own main text: each formula once, as screen readers read it (KaTeX's MathML,
+    not also the HTML drawn on screen); no language switch, no headings' link symbols."""
+    main = BeautifulSoup(built(site, lang, name), "html.parser").select_one('[role="main"]')
+    for other in main.select(".katex-html, .book-lang-switch, .headerlink, script, style"):
+        other.decompose()
+    return main.get_text()

@@ -35,7 +35,7 @@ def test_every_page_declares_its_language(site, lang, html_lang):
 
 
 @pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("name", ("index", *STATIONS))
+@pytest.mark.parametrize("name", ("index", *STATIONS, "search"))
 def test_language_switch_lands_on_the_same_page(site, lang, name):
     other = {"zh": "en", "en": "zh"}[lang]
     links = re.findall(r'<p class="book-lang-switch"><a href="([^"]+)"', page(site, lang, name))
