@@ -85,9 +85,10 @@ class QuietHandler(SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def served(folder: Path):
-    """``folder`` served on 127.0.0.1 as any static host would serve it; yields its base URL."""
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(folder)))
+def served(folder: Path, handler=QuietHandler):
+    """``folder`` served on 127.0.0.1 as any static host would serve it (or as ``handler``,
+    a QuietHandler, answers); yields its base URL."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(folder)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{httpd.server_port}"

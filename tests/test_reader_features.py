@@ -20,7 +20,8 @@ import nbformat
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import LANGS, MOVED_BASEURL, ROOT, STATIONS, article_text, turned_copy
+from conftest import (LANGS, MOVED_BASEURL, ROOT, STATIONS, QuietHandler, article_text, launched,
+                      served, turned_copy)
 from nbclient import NotebookClient
 from traitlets.config import Config
 
@@ -496,11 +497,7 @@ def test_the_readme_names_every_extension_the_build_uses():
 def test_a_reader_lost_inside_a_language_lands_on_its_404_page(site, browser):
     """As GitHub Pages and Read the Docs do: any missing address is answered with the root
     404.html, which sends a reader lost under zh/ or en/ on to that language's 404 page."""
-    import functools
-    import threading
-    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-
-    class Host(SimpleHTTPRequestHandler):
+    class Host(QuietHandler):
         def send_error(self, code, message=None, explain=None):
             if code != 404:
                 return super().send_error(code, message, explain)
@@ -511,15 +508,8 @@ def test_a_reader_lost_inside_a_language_lands_on_its_404_page(site, browser):
             self.end_headers()
             self.wfile.write(body)
 
-        def log_message(self, *args):
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Host, directory=site))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    server = f"http://127.0.0.1:{httpd.server_port}"
-    try:
-        assert browser is not None, "Chromium is not installed at /usr/bin/chromium"
-        page = browser.new_page()
+    with served(site, Host) as server:
+        page = launched(browser).new_page()
         for lang in LANGS:
             page.goto(f"{server}/{lang}/no-such-station.html")
             page.wait_for_url(f"{server}/{lang}/404.html")
@@ -531,6 +521,3 @@ def test_a_reader_lost_inside_a_language_lands_on_its_404_page(site, browser):
         page.locator('a[href="en/index.html"]').click()
         page.wait_for_url(f"{server}/en/index.html")
         page.close()
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
