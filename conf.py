@@ -40,6 +40,7 @@ extensions = [
     "no_stale_pages",  # a page removed from the sources leaves the site too
     "details",  # exercise solutions folded in <details> until the reader opens them
     "take_home",  # each station as a Jupyter notebook and as its source, linked from the page
+    "compiled_templates",  # the theme's templates compiled once, not in every build
 ]
 
 # One entry per language: its source folder, its name in the switch, and its site strings.

@@ -28,8 +28,9 @@ def inject(copy, after: str, code: str, langs=("zh", "en"), page=f"{STATION}.md"
 
 
 def copy_of(clean_copy, dest):
-    """A copy of a project that built cleanly, with its build folder (so the next build is
-    incremental, as an author's is)."""
+    """A copy of a project that built cleanly, with its build folder: the next build runs
+    no page again (the execution cache), though Sphinx reads every page again once (its
+    environment belongs to the folder it was built in)."""
     copy_project(dest)
     shutil.copytree(clean_copy / "_build", dest / "_build", symlinks=True)
     return dest
@@ -169,21 +170,53 @@ def test_a_failed_page_fails_again_until_it_is_fixed(copy, clean_copy):
     assert not list((copy / "_build" / "html").rglob("*.err.log")), "a failure report was published"
 
 
-def test_a_removed_page_leaves_the_site(copy):
+EXTRA = """---
+file_format: mystnb
+kernelspec: {name: python3, display_name: Python 3}
+---
+# Extra
+
+```{code-cell} python
+print("soon gone")
+```
+"""
+
+
+def test_a_removed_page_leaves_the_site_with_its_downloads(copy):
     def toctree(lang, edit):
         index = copy / "docs" / lang / "index.md"
         index.write_text(edit(index.read_text(encoding="utf-8")), encoding="utf-8")
 
+    site = copy / "_build" / "html"
     for lang in ("zh", "en"):  # an extra page, published once...
-        (copy / "docs" / lang / "extra.md").write_text("# Extra\n\nSoon gone.\n", encoding="utf-8")
+        (copy / "docs" / lang / "extra.md").write_text(EXTRA, encoding="utf-8")
         toctree(lang, lambda text: text.replace("\n```\n", "\nextra\n```\n", 1))
     assert make("html", copy).returncode == 0
-    assert (copy / "_build" / "html" / "en" / "extra.html").exists()
+    assert (site / "en" / "extra.html").exists()
+    assert (site / "en" / "_notebooks" / "extra.ipynb").exists()
     for lang in ("zh", "en"):  # ...then removed from the sources
         (copy / "docs" / lang / "extra.md").unlink()
         toctree(lang, lambda text: text.replace("\nextra\n", "\n"))
     result = make("html", copy)
     assert result.returncode == 0, result.stdout + result.stderr
     for lang in ("zh", "en"):
-        assert not (copy / "_build" / "html" / lang / "extra.html").exists()
-        assert (copy / "_build" / "html" / lang / f"{STATION}.html").exists()
+        assert not (site / lang / "extra.html").exists()
+        assert not list((site / lang / "_notebooks").glob("extra.*"))
+        assert (site / lang / f"{STATION}.html").exists()
+        assert (site / lang / "_notebooks" / f"{STATION}.ipynb").exists()
+
+
+def test_a_downloaded_notebook_follows_an_edit_of_its_page(copy):
+    """The edited page's downloads are written again; the other pages' are kept as they were
+    (an edit of the text has Sphinx write that page again, and not the other stations)."""
+    (copy / "docs" / "en" / "index.md").touch()  # a first build in the copy's own folder
+    assert make("html", copy).returncode == 0
+    downloads = copy / "_build" / "html" / "en" / "_notebooks"
+    before = {p.name: p.read_bytes() for p in downloads.iterdir()}
+    sentence = "A sentence written after the first build."
+    edit(copy, f"{STATION}.md", lambda text: f"{text}\n{sentence}\n", langs=("en",))
+    result = make("html", copy)
+    assert result.returncode == 0, result.stdout + result.stderr
+    after = {p.name: p.read_bytes() for p in downloads.iterdir()}
+    assert sentence in after.pop(f"{STATION}.ipynb").decode() and sentence in after.pop(f"{STATION}.md").decode()
+    assert after == {name: content for name, content in before.items() if not name.startswith(STATION)}

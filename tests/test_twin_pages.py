@@ -85,3 +85,16 @@ def test_different_cited_keys_are_named(tmp_path):
     folders = book(tmp_path, {"a.md": ZH}, {"a.md": dict(EN, key="knob")})
     [problem] = twins.mismatches(folders)
     assert "only in zh: ['w'], only in en: ['knob']" in problem
+
+
+def test_a_build_compares_the_twins_it_reads_and_always_finds_a_missing_one(tmp_path):
+    """An incremental build compares the code of the pages it reads (a changed twin is
+    read by its language's build), and checks every page for its twin."""
+    folders = book(tmp_path, {"a.md": ZH, "b.md": ZH, "c.md": ZH}, {"a.md": EN, "b.md": EN})
+    page = folders["en"] / "a.md"
+    page.write_text(page.read_text().replace("w * 2", "w * 3"))
+    [missing] = twins.mismatches(folders, names={"b.md"})
+    assert f"{folders['zh'] / 'c.md'} has no en twin" in missing
+    [missing_too, differs] = twins.mismatches(folders, names={"a.md"})
+    assert missing_too == missing
+    assert "code cell 1 differs" in differs and str(page) in differs

@@ -62,12 +62,15 @@ def apply_language(app, config):
     get_cache(config.nb_execution_cache_path)
 
 
-def check_twins(app):
+def check_twins(app, env, docnames):
     """Fail the build (a warning, and warnings are errors) when a page lacks its
-    translation or the twins' code differs."""
+    translation, or when a page about to be read and its twin differ in code.  A page left
+    unread was checked when it was last read: a change to it or its twin makes a build
+    read the changed twin (and a failed build reads every page again: build_site.py)."""
     docs = Path(app.srcdir).parent
     folders = {code: docs / book["folder"] for code, book in app.config.book_languages.items()}
-    for problem in twins.mismatches(folders):
+    names = {Path(env.doc2path(docname)).relative_to(app.srcdir).as_posix() for docname in docnames}
+    for problem in twins.mismatches(folders, names):
         logger.warning(problem, type="book", subtype="twins")
 
 
@@ -157,7 +160,7 @@ def setup(app):
     app.add_config_value("book_languages", {}, "env", types=[dict])
     app.add_config_value("book_site_url", "", "html", types=[str])  # set by apply_language
     app.connect("config-inited", apply_language)
-    app.connect("builder-inited", check_twins)
+    app.connect("env-before-read-docs", check_twins)
     app.connect("html-page-context", add_switch)
     app.connect("html-page-context", add_alternates)
     app.connect("html-page-context", add_open_graph)

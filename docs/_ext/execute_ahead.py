@@ -88,8 +88,8 @@ async def execute_all(todo, jobs: int) -> list[float | None]:
 
 def execute_ahead(app, env, docnames):
     jobs = app.config.execute_ahead_jobs
-    if env.mystnb_config.execution_mode != "cache" or jobs < 2:
-        return
+    if env.mystnb_config.execution_mode != "cache" or jobs < 2 or len(docnames) < 2:
+        return  # one page at most: nothing to run side by side (an author's edit)
     cache = get_cache(env.mystnb_config.execution_cache_path)
     todo = []
     for docname in docnames:

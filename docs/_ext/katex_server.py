@@ -1,10 +1,12 @@
-"""sphinxcontrib-katex, adjusted: a reliable start for its render server, and formulas
-without a third copy of themselves.
+"""sphinxcontrib-katex, adjusted: a reliable and early start for its render server, and
+formulas without a third copy of themselves.
 
 sphinxcontrib-katex 0.9.11 connects to node's socket as soon as the socket file appears,
 which can be a moment before node listens on it: the connection is refused and the build
 crashes, leaving the node process behind.  This start retries until node listens, and
-stops node if it never does.  Pinned to that version's internals (see requirements.txt).
+stops node if it never does.  It happens as the build starts, in the background: node
+takes a tenth of a second or more to listen, while Sphinx reads pages before it writes
+the first formula.  Pinned to that version's internals (see requirements.txt).
 
 KaTeX writes each formula twice, as HTML for the eye and as MathML for screen readers, and
 puts its TeX source inside the MathML too (``<annotation encoding="application/x-tex">``),
@@ -13,6 +15,7 @@ which nothing on the page reads: that copy is dropped (9 KB of station 2's page)
 
 import re
 import socket
+import threading
 import time
 from subprocess import PIPE, Popen
 
@@ -38,11 +41,25 @@ def start_server_process(cls, rundir, timeout):
     raise cls.timeout_error(timeout)
 
 
+_starting = None  # the thread starting the server ahead of the first formula
+
+
+def start_ahead(app):
+    global _starting
+    if app.builder.format == "html" and app.config.katex_prerender:
+        _starting = threading.Thread(target=KaTeXServer.get, daemon=True)
+        _starting.start()
+
+
 def render_without_tex_source(latex, options=None, _render=sphinxcontrib.katex.render_latex):
+    if _starting is not None:
+        _starting.join()  # had the start failed, rendering starts it again and says why
     return TEX_SOURCE.sub("", _render(latex, options))
 
 
 def setup(app):
     KaTeXServer.start_server_process = classmethod(start_server_process)
     sphinxcontrib.katex.render_latex = render_without_tex_source
+    # After sphinxcontrib-katex's own builder-inited, which tells the server where KaTeX is.
+    app.connect("builder-inited", start_ahead, priority=600)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

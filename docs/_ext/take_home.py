@@ -277,10 +277,16 @@ def is_notebook(app, docname: str) -> bool:
     return "kernelspec" in app.env.metadata.get(docname, {})
 
 
+def new_list_of_pages(app):
+    app.take_home_pages = set()  # the notebook pages this build writes (add_links)
+
+
 def add_links(app, doctree, docname):
-    """The line under the page's title, linking to both downloads."""
+    """The line under the page's title, linking to both downloads (written with the page:
+    ``write_downloads``)."""
     if app.builder.format != "html" or not is_notebook(app, docname):
         return
+    app.take_home_pages.add(docname)
     up = "../" * docname.count("/")
     text, name = labels(app.config.language), docname.rsplit("/", 1)[-1]
     source_suffix = Path(app.env.doc2path(docname)).suffix
@@ -312,18 +318,23 @@ def executed_notebook(app, ipynb: Path) -> nbformat.NotebookNode:
 
 
 def write_downloads(app, exception):
+    """The downloads of the pages this build wrote (Sphinx writes a page again when it or
+    what it shows changed), and none of a page that is gone or no longer a notebook."""
     if exception is not None or app.builder.format != "html":
         return
     out = Path(app.outdir) / FOLDER
-    shutil.rmtree(out, ignore_errors=True)  # a page removed from the sources leaves with it
+    notebooks = {docname for docname in app.env.found_docs if is_notebook(app, docname)}
+    for file in list(out.rglob("*")) if out.is_dir() else []:
+        if file.is_file() and file.relative_to(out).with_suffix("").as_posix() not in notebooks:
+            file.unlink()
     executed = Path(app.env.mystnb_config.output_folder)
     base = app.config.html_baseurl
     doc_urls = {d: base + app.builder.get_target_uri(d) for d in app.env.found_docs}
     titles = {d: t.astext() for d, t in app.env.titles.items()}
     packages = {name: Path(app.confdir, path) for name, path in app.config.take_home_packages.items()}
-    for docname in sorted(app.env.found_docs):
+    for docname in sorted(app.take_home_pages & notebooks):
         ipynb = executed / f"{docname}.ipynb"
-        if not is_notebook(app, docname) or not ipynb.is_file():
+        if not ipynb.is_file():
             continue
         glue_file = executed / f"{docname}.glue.json"
         glue = json.loads(glue_file.read_text(encoding="utf-8")) if glue_file.is_file() else {}
@@ -341,6 +352,7 @@ def setup(app):
     # imports them: name -> folder, relative to the folder of conf.py.
     app.add_config_value("take_home_packages", {"burger_factory": "src/burger_factory"}, "html",
                          types=[dict])
+    app.connect("builder-inited", new_list_of_pages)
     app.connect("doctree-resolved", add_links)
     app.connect("build-finished", write_downloads)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

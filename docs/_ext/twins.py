@@ -71,8 +71,9 @@ def cited_keys(path: Path) -> set[str]:
     return {a or b for a, b in CITED.findall(path.read_text(encoding="utf-8"))}
 
 
-def mismatches(folders: dict[str, Path]) -> list[str]:
-    """Every way the languages' twin pages differ, each naming the files involved."""
+def mismatches(folders: dict[str, Path], names: set[str] | None = None) -> list[str]:
+    """Every way the languages' twin pages differ, each naming the files involved: pages
+    without a twin, and the code and cited keys of the twins ``names`` (every page if None)."""
     (lang_a, a), (lang_b, b) = list(folders.items())[:2]
     problems = []
     pages_a, pages_b = pages(a), pages(b)
@@ -80,7 +81,7 @@ def mismatches(folders: dict[str, Path]) -> list[str]:
         problems.append(f"{a / name} has no {lang_b} twin: expected {b / name}")
     for name in sorted(pages_b - pages_a):
         problems.append(f"{b / name} has no {lang_a} twin: expected {a / name}")
-    for name in sorted(pages_a & pages_b):
+    for name in sorted(pages_a & pages_b & (pages_a if names is None else names)):
         pa, pb = a / name, b / name
         cells_a, cells_b = code_cells(pa), code_cells(pb)
         if len(cells_a) != len(cells_b):
