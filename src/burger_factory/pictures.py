@@ -410,6 +410,7 @@ def clean_svg(svg: str, title: str) -> str:
     # A subscript: as small as Graphviz measured it, and lowered by moving it, which every
     # browser does (Firefox ignores baseline-shift).
     svg = re.sub(r"<text [^>]*baseline-shift=\"sub\"[^>]*>", subscript, svg)
+    svg = re.sub(r"<g\b[^>]*>(?:(?!<g\b).)*?</g>", lambda m: fit_pieces(m.group(0)), svg, flags=re.S)
     prefix = "bf" + hashlib.sha256((title + svg).encode()).hexdigest()[:6] + "-"
     for name in re.findall(r'\sid="([^"]+)"', svg):
         svg = re.sub(rf'(\sid="|#){re.escape(name)}([")])', rf"\g<1>{prefix}{name}\g<2>", svg)
@@ -427,6 +428,31 @@ def subscript(match: re.Match) -> str:
     size = float(re.search(r'font-size="([\d.]+)"', tag).group(1))
     tag = re.sub(r'font-size="[\d.]+"', f'font-size="{size * 0.85:.2f}"', tag)
     return re.sub(r' y="(-?[\d.]+)"', lambda m: f' y="{float(m.group(1)) + size * 0.2:.2f}"', tag)
+
+
+def fit_pieces(group: str) -> str:
+    """Each piece of a line of text (a <text> followed by the next on its line, as around a
+    subscript) set to end where the next begins.  Graphviz placed the pieces by its own
+    estimate of the font's widths; a reader's font may be wider, and a piece would run into
+    the next (``textLength`` adjusts the spacing of its letters, not their shapes).
+
+    >>> print(fit_pieces('<g><text x="10" y="-5" font-size="12.00">y</text>'
+    ...                  '<text x="17" y="-2.6" font-size="10.20">target</text>'
+    ...                  '<text x="42" y="-5" font-size="12.00">) = 4</text></g>'))
+    <g><text x="10" y="-5" font-size="12.00" textLength="7">y</text><text x="17" y="-2.6" font-size="10.20" textLength="25">target</text><text x="42" y="-5" font-size="12.00">) = 4</text></g>
+    """
+    tags = list(re.finditer(r"<text\b[^>]*>", group))
+
+    def at(tag: re.Match, name: str) -> float:
+        return float(re.search(rf'\s{name}="(-?[\d.]+)"', tag.group(0)).group(1))
+
+    out, done = [], 0
+    for this, after in zip(tags, tags[1:]):
+        room = at(after, "x") - at(this, "x")
+        if room > 0 and abs(at(after, "y") - at(this, "y")) < at(this, "font-size") / 2:
+            out += [group[done:this.end() - 1], f' textLength="{room:g}">']
+            done = this.end()
+    return "".join(out) + group[done:]
 
 
 def plot_svg(fig, title: str) -> InlineSVG:
