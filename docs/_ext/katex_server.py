@@ -51,9 +51,16 @@ def start_ahead(app):
         _starting.start()
 
 
-def render_without_tex_source(latex, options=None, _render=sphinxcontrib.katex.render_latex):
+def started(*_):
+    """Wait for the start begun ahead: before the first formula (had the start failed,
+    rendering starts the server again and says why), and before the build ends (the
+    server must be known to be stopped with it)."""
     if _starting is not None:
-        _starting.join()  # had the start failed, rendering starts it again and says why
+        _starting.join()
+
+
+def render_without_tex_source(latex, options=None, _render=sphinxcontrib.katex.render_latex):
+    started()
     return TEX_SOURCE.sub("", _render(latex, options))
 
 
@@ -62,4 +69,5 @@ def setup(app):
     sphinxcontrib.katex.render_latex = render_without_tex_source
     # After sphinxcontrib-katex's own builder-inited, which tells the server where KaTeX is.
     app.connect("builder-inited", start_ahead, priority=600)
+    app.connect("build-finished", started)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

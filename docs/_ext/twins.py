@@ -81,7 +81,8 @@ def mismatches(folders: dict[str, Path], names: set[str] | None = None) -> list[
         problems.append(f"{a / name} has no {lang_b} twin: expected {b / name}")
     for name in sorted(pages_b - pages_a):
         problems.append(f"{b / name} has no {lang_a} twin: expected {a / name}")
-    for name in sorted(pages_a & pages_b & (pages_a if names is None else names)):
+    both = pages_a & pages_b
+    for name in sorted(both if names is None else both & names):
         pa, pb = a / name, b / name
         cells_a, cells_b = code_cells(pa), code_cells(pb)
         if len(cells_a) != len(cells_b):
