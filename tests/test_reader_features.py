@@ -47,6 +47,10 @@ TERMS = {
     ("前向传播", "forward pass"): "3-error-and-backprop",
     ("反向传播", "backpropagation"): "3-error-and-backprop",
     ("计算图", "computational graph"): "5-backward-by-hand",
+    ("上游梯度", "upstream gradient"): "5-backward-by-hand",
+    ("局部导数", "local derivative"): "5-backward-by-hand",
+    ("梯度下降", "gradient descent"): "6-the-factory-learns",
+    ("学习率", "learning rate"): "6-the-factory-learns",
 }
 IN_TEXT = {"前向传播": "正向传播"}  # the name a station uses, where the glossary lists both
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import jieba
 import pytest
 import zh_search
-from conftest import LANGS, SEED, STATIONS, article_text
+from conftest import LANGS, SEED, STATIONS, article_text, book_pages
 
 from burger_factory import gradients, produce
 
@@ -175,9 +175,12 @@ def test_nothing_is_loaded_from_outside_the_site(site):
             assert not re.match(r"(https?:)?//", url), f"{path}: {tag} loads {url}"
 
 
-def test_chinese_sentences_have_no_stray_spaces_from_line_breaks(site):
-    cjk = "[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]"
-    for name in ("index", *STATIONS):
+def test_chinese_sentences_have_no_stray_spaces(site):
+    """No space between two Chinese characters in a paragraph's text: not from a line break
+    in the source, nor next to bold text or a link (tags set aside)."""
+    cjk = "[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\u2018-\u201d]"
+    for name in book_pages("zh"):
         paragraphs = re.findall(r"<p>(.*?)</p>", page(site, "zh", name), flags=re.S)
-        broken = [p for p in paragraphs if re.search(f"{cjk}\\s*\\n\\s*{cjk}", p)]
-        assert not broken, f"zh/{name}: {broken[:2]}"
+        texts = [re.sub(r"<[^>]+>", "", p) for p in paragraphs]
+        gaps = [m.group(0) for text in texts for m in re.finditer(f".{{0,6}}{cjk}\\s+{cjk}.{{0,6}}", text)]
+        assert not gaps, f"zh/{name}: spaces between Chinese characters: {gaps}"
