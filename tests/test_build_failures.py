@@ -45,7 +45,9 @@ def copy(clean_copy, tmp_path):
 def edit(copy, name, change, langs=("zh", "en")):
     for lang in langs:
         page = copy / "docs" / lang / name
-        page.write_text(change(page.read_text(encoding="utf-8")), encoding="utf-8")
+        text = page.read_text(encoding="utf-8")
+        assert change(text) != text, f"{page}: the edit changed nothing (has the page changed?)"
+        page.write_text(change(text), encoding="utf-8")
 
 
 CRASH = 'raise RuntimeError("machine B jammed")'
@@ -60,7 +62,7 @@ PAGE = {"raises": f"{STATION}.md", "unglued formula": "3-error-and-backprop.md",
 FAULTS = {
     "raises": lambda copy: inject(copy, "loss.backward()", CRASH),
     "unglued formula": lambda copy: edit(copy, PAGE["unglued formula"],
-                                         lambda text: text.replace(r"\glue{loss}", r"\glue{profit}", 1)),
+                                         lambda text: text.replace(r"\glue{loss:g}", r"\glue{profit:g}", 1)),
     "stderr": lambda copy: inject(copy, "loss.backward()", 'import warnings; warnings.warn("knob w is loose")',
                                   page=PAGE["stderr"]),
     "unglued prose": lambda copy: edit(copy, PAGE["unglued prose"], lambda text: text + "\n{glue:text}`bonus`\n"),
