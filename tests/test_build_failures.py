@@ -6,14 +6,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from conftest import copy_project, make
+from project import copy_project, make, published
 
 STATION = "4-pytorch-backward"
 
 
-def published(copy):
-    site = copy / "_build" / "html"
-    return {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+def site_of(copy):
+    return published(copy / "_build" / "html")
 
 
 def inject(copy, after: str, code: str, langs=("zh", "en"), page=f"{STATION}.md"):
@@ -82,10 +81,10 @@ def broken(clean_copy, tmp_path_factory):
         copy = copy_of(clean_copy, tmp_path_factory.mktemp("broken"))
         for fault in faults:
             fault(copy)
-        before = published(copy)
+        before = site_of(copy)
         result = make("html", copy, *options)
         assert result.returncode != 0, result.stdout + result.stderr
-        return copy, result.stdout + result.stderr, published(copy) == before
+        return copy, result.stdout + result.stderr, site_of(copy) == before
 
     with ThreadPoolExecutor(2) as pool:
         every = pool.submit(build, FAULTS.values())
@@ -107,11 +106,11 @@ def reported(console: str, *parts: str) -> bool:
 
 
 def fails(copy, *args):
-    before = published(copy)
+    before = site_of(copy)
     result = make("html", copy, *args)
     console = result.stdout + result.stderr
     assert result.returncode != 0, console
-    assert published(copy) == before, "a failed build changed the published site"
+    assert site_of(copy) == before, "a failed build changed the published site"
     return console
 
 

@@ -6,6 +6,7 @@ import re
 
 import pytest
 import torch
+import torch_factory
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -16,14 +17,10 @@ knob = st.floats(min_value=-50, max_value=50, allow_nan=False, allow_infinity=Fa
 
 def autograd(x, w, v, target):
     """The same factory in torch (float64), differentiated by loss.backward()."""
-    w_t = torch.tensor(w, dtype=torch.float64, requires_grad=True)
-    v_t = torch.tensor(v, dtype=torch.float64, requires_grad=True)
-    u_t = w_t * x
-    y_t = v_t * u_t
-    u_t.retain_grad(), y_t.retain_grad()
-    ((y_t - target) ** 2).backward()
-    return {"dloss_dw": w_t.grad.item(), "dloss_dv": v_t.grad.item(),
-            "dloss_du": u_t.grad.item(), "dloss_dy": y_t.grad.item()}
+    t = torch_factory.run(x, w, v, target, dtype=torch.float64)
+    t["u"].retain_grad(), t["y"].retain_grad()
+    t["Loss"].backward()
+    return {f"dloss_d{name}": t[name].grad.item() for name in ("w", "v", "u", "y")}
 
 
 @settings(max_examples=200, deadline=None)

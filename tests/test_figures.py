@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 import torch
-from conftest import LANGS, ROOT, SEED
+import torch_factory
+from project import FOLDERS, ROOT, SEED
 
 from burger_factory import gradients, produce
-from burger_factory.pictures import plot_svg, trace
+from burger_factory.graph import trace
+from burger_factory.pictures import draw, plot
 
 KNOBS = [SEED, {**SEED, "w": 4.0}, {**SEED, "x": 3.0, "v": 5.0}, {**SEED, "w": -1.5, "v": 0.5},
          {**SEED, "w": 2.5}]  # the last fills the order: every gradient is 0
@@ -21,11 +23,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 def factory(x, w, v, target):
     """The pages' factory, its named tensors, and a trace of the loss."""
-    t = {"w": torch.tensor(w, requires_grad=True), "v": torch.tensor(v, requires_grad=True),
-         "x": torch.tensor(x), "y_target": torch.tensor(target)}
-    t["u"] = t["w"] * t["x"]
-    t["y"] = t["v"] * t["u"]
-    t["Loss"] = (t["y"] - t["y_target"]) ** 2
+    t = torch_factory.run(x, w, v, target)
     return t, trace(t["Loss"], t)
 
 
@@ -53,7 +51,7 @@ def test_the_seed_graph_has_the_factory_nodes_edges_values_and_gradients():
     t["Loss"].backward()
     assert run.gradients() == {"Loss": 1.0, "y − y_target": 4.0, "y": 4.0, "v": 24.0, "u": 8.0,
                                "w": 16.0}  # x needs no gradient and gets none
-    svg = plain(str(run.draw("graph")))
+    svg = plain(str(draw(run, "graph")))
     for label in ("∂Loss/∂y = 4", "∂Loss/∂u = 8", "∂Loss/∂v = 24", "∂Loss/∂w = 16",
                   "u = 6", "y = 12", "Loss = 4", "x = 2", "MulBackward0", "PowBackward0"):
         assert label in svg, label
@@ -107,14 +105,32 @@ def test_only_the_first_backward_is_recorded():
     assert (run.gradients(), run.steps()) == first
 
 
-def test_the_factory_without_a_loss_is_the_graph_of_station_1():
+def at(svg: str, text: str) -> tuple[float, float]:
+    """Where a figure draws a piece of text: its x and y (SVG's y grows downwards)."""
+    tag = re.search(rf'<text\b[^>]*\sx="(-?[\d.]+)"[^>]*\sy="(-?[\d.]+)"[^>]*>{re.escape(text)}<', svg)
+    assert tag, f"{text!r} is not drawn"
+    return float(tag.group(1)), float(tag.group(2))
+
+
+def test_the_factory_without_a_loss_is_the_graph_of_station_1_drawn_left_to_right():
     t, _ = factory(**SEED)
     run = trace(t["y"], {k: t[k] for k in ("x", "w", "v", "u", "y")})
     assert run.edges() == [("v", "MulBackward0", "y"), ("u", "MulBackward0", "y"),
                            ("w", "MulBackward0", "u"), ("x", "MulBackward0", "u")]
-    svg = str(run.draw("factory", words={"x": "beef"}, machines={"u": "machine A"}))
-    assert 'rotate(0) translate' in svg and "beef" in svg and "machine A" in svg
+    svg = str(draw(run, "factory", words={"x": "beef"}, machines={"u": "machine A", "y": "machine B"}))
+    assert "beef" in svg
     assert re.search(r'<svg role="img" aria-label="factory"[^>]*><title>factory</title>', svg)
+    # The production line, as a reader follows it: beef, machine A, patties, machine B, burgers.
+    xs = [at(svg, text)[0] for text in ("beef", "machine A", "machine B")]
+    assert xs == sorted(xs) and xs[0] < xs[1] - 20 < xs[2] - 40, xs
+
+
+def test_the_factory_with_its_loss_is_drawn_top_to_bottom():
+    t, run = factory(**SEED)
+    t["Loss"].backward()
+    svg = str(draw(run, "graph", machines={"u": "machine A", "y": "machine B", "Loss": "meter"}))
+    ys = [at(svg, text)[1] for text in ("machine A", "machine B", "meter")]
+    assert ys == sorted(ys) and ys[0] < ys[1] - 20 < ys[2] - 40, ys
 
 
 def test_turning_a_knob_changes_the_picture():
@@ -122,7 +138,7 @@ def test_turning_a_knob_changes_the_picture():
     for w in (3.0, 4.0):
         t, run = factory(**{**SEED, "w": w})
         t["Loss"].backward()
-        pictures.append(plain(str(run.draw("graph"))))
+        pictures.append(plain(str(draw(run, "graph"))))
     assert "w = 3" in pictures[0] and "∂Loss/∂w = 16" in pictures[0]
     assert "w = 4" in pictures[1] and "∂Loss/∂w = 48" in pictures[1] and "y = 16" in pictures[1]
 
@@ -132,7 +148,7 @@ def test_pictures_are_reproducible_and_fit_any_page():
     for _ in range(2):
         t, run = factory(**SEED)
         t["Loss"].backward()
-        svgs.append(str(run.draw("graph", words={"x": "牛肉"})))
+        svgs.append(str(draw(run, "graph", words={"x": "牛肉"})))
     assert svgs[0] == svgs[1]
     svg = svgs[0]
     assert svg.startswith("<svg") and "<!--" not in svg and "<?xml" not in svg
@@ -156,7 +172,7 @@ def test_matplotlib_figures_are_reproducible_svg():
     def draw():
         fig = Figure(figsize=(3, 2))
         fig.subplots().plot([0, 1, 2], [4, 1, 0], label="Loss")
-        return str(plot_svg(fig, "a curve"))
+        return str(plot(fig, "a curve"))
 
     first = draw()
     assert first == draw()
@@ -175,7 +191,7 @@ def figures(html: str) -> dict[str, str]:
     return dict(re.findall(r'<figure[^>]* id="([^"]+)">(.*?)</figure>', html, flags=re.S))
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", FOLDERS)
 @pytest.mark.parametrize("page", FIGURES)
 def test_every_figure_is_on_its_page_with_alt_text_in_the_page_language(site, lang, page):
     html = (site / lang / f"{page}.html").read_text(encoding="utf-8")
@@ -193,7 +209,7 @@ def test_every_figure_is_on_its_page_with_alt_text_in_the_page_language(site, la
     assert len(ids) == len(set(ids)), f"{lang}/{page} repeats an id"
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", FOLDERS)
 def test_the_backward_figures_show_the_seeds_gradients(site, lang):
     for page, name in (("3-error-and-backprop", "fig-blame-graph"),
                        ("5-backward-by-hand", "fig-walk-graph")):
@@ -216,7 +232,7 @@ def test_station_5_tables_the_recorded_backward_pass(site, lang, header):
 
 
 def learn(source: Path) -> dict:
-    """The epilogue's gradient descent, recomputed here from the settings in its code."""
+    """The epilogue's gradient descent, run here from the settings in its code."""
     code = source.read_text(encoding="utf-8")
     patterns = {"w": r"w = torch\.tensor\(([\d.]+), requires_grad=True\)",
                 "v": r"v = torch\.tensor\(([\d.]+), requires_grad=True\)",
@@ -225,22 +241,10 @@ def learn(source: Path) -> dict:
                 "lr": r"lr = ([\d.]+)", "tolerance": r"tolerance = ([\d.]+)"}
     setting = {name: float(re.search(rf"^{pattern}", code, flags=re.M).group(1))
                for name, pattern in patterns.items()}
-    w = torch.tensor(setting["w"], requires_grad=True)
-    v = torch.tensor(setting["v"], requires_grad=True)
-    x, target = torch.tensor(setting["x"]), torch.tensor(setting["target"])
-    for step in range(1000):
-        y = v * (w * x)
-        if abs(y.item() - target.item()) < setting["tolerance"]:
-            break
-        ((y - target) ** 2).backward()
-        with torch.no_grad():
-            w -= setting["lr"] * w.grad
-            v -= setting["lr"] * v.grad
-        w.grad = v.grad = None
-    return {**setting, "steps": step, "w_end": w.item(), "v_end": v.item(), "y_end": y.item()}
+    return {**setting, **torch_factory.learn(**setting)}
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", FOLDERS)
 def test_the_factory_learns_to_fill_the_order_with_the_numbers_its_page_shows(site, lang):
     run = learn(ROOT / "docs" / lang / "6-the-factory-learns.md")
     assert abs(run["y_end"] - run["target"]) < run["tolerance"] and run["steps"] < 1000

@@ -5,7 +5,8 @@ import math
 import re
 
 import pytest
-from conftest import LANGS, SEED, STATIONS, VARIANTS, article_text, turned_copy
+from project import FOLDERS as LANGS
+from project import SEED, STATIONS, VARIANTS, article_text, turned_copy
 
 from burger_factory import gradients, produce
 

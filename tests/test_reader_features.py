@@ -6,11 +6,12 @@ URLs from one setting, sitemaps, 404 pages), "edit this page" links, and hosting
 publishes exactly what `make html` builds."""
 
 import functools
-import json
+import importlib.metadata
+import importlib.util
 import os
 import re
 import runpy
-import sys
+import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -20,14 +21,14 @@ import nbformat
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import (LANGS, MOVED_BASEURL, ROOT, STATIONS, QuietHandler, article_text, launched,
-                      served, turned_copy)
 from nbclient import NotebookClient
-from traitlets.config import Config
+from project import FOLDERS as LANGS
+from project import HREFLANG, MOVED_BASEURL, ROOT, STATIONS, published, turned_copy
+
+from book.languages import LANGUAGES
 
 BASE = "https://burger-factory.example/"  # conf.py's html_baseurl when BOOK_BASEURL is unset
 REPOSITORY = "https://github.com/burger-factory/burger-factory"  # conf.py's source_repository
-HREFLANG = {"zh": "zh-CN", "en": "en"}
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 # What each language calls things: the download line, the exercises, their solutions.
 WORDS = {
@@ -103,36 +104,23 @@ def test_every_notebook_page_and_only_those_can_be_taken_home(site, lang):
     assert "index" not in pages and "glossary" not in pages
 
 
-# A reader's Python: this venv's packages, but not the repository's src/ (which the venv's
-# .pth file puts on sys.path); it then runs the script its arguments name.
-WITHOUT_SRC = ("import os, runpy, sys; sys.path[:] = [p for p in sys.path "  # what provides the package
-               "if not os.path.isdir(os.path.join(p or '.', 'burger_factory'))]; "
-               "sys.argv.pop(0); runpy.run_path(sys.argv[0], run_name='__main__')")
+# A reader's Python: this repository's packages are not installed there.
+WITHOUT_THE_REPOSITORY = """\
+import sys
 
+class NotInstalled:  # the book's packages cannot be imported: a reader's Python has none
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in {"burger_factory", "book", "warm_kernels"}:
+            raise ModuleNotFoundError(f"No module named {name!r}")
 
-@pytest.fixture(scope="module")
-def reader_kernel(tmp_path_factory):
-    """JUPYTER_PATH for a kernel that runs like a reader's: on a reader's Python, forked from
-    a warm process of its own that imported torch (as the build's kernels are, see
-    docs/_ext/warm_kernels), so that ten notebooks do not import torch ten times.  That
-    process imports nothing of the book's."""
-    from warm_kernels import HERE, attach_to_warm_process
-
-    builds = os.environ.pop("BURGER_WARM_KERNELS", None)  # the session's, for the builds it runs
-    warm = attach_to_warm_process(["torch"], str(tmp_path_factory.mktemp("reader-warm")),
-                                  python=(sys.executable, "-c", WITHOUT_SRC))
-    os.environ.pop("BURGER_WARM_KERNELS")  # which attaching set for the builds of this process
-    if builds:
-        os.environ["BURGER_WARM_KERNELS"] = builds
-    share = tmp_path_factory.mktemp("jupyter")
-    spec = share / "kernels" / "reader"
-    spec.mkdir(parents=True)
-    (spec / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, "-I", "-S", str(HERE / "launch.py"), "-f", "{connection_file}"],
-        "env": {"BURGER_WARM_KERNELS": warm.getpeername()},
-        "display_name": "a reader's Python", "language": "python"}))
-    yield share
-    warm.close()
+sys.meta_path.insert(0, NotInstalled())
+try:
+    import burger_factory
+except ModuleNotFoundError:
+    pass
+else:
+    raise AssertionError("burger_factory is importable")
+"""
 
 
 def stream_text(cell) -> str:
@@ -140,36 +128,24 @@ def stream_text(cell) -> str:
 
 
 def run_as_a_reader(path: Path, folder: Path) -> nbformat.NotebookNode:
-    """The downloaded notebook, run in an empty folder on a Python that cannot import the
-    repository's src/ (checked by a first cell), over Unix sockets (no port to collide)."""
+    """The downloaded notebook, run in an empty folder, in a kernel that cannot import this
+    repository's packages (a first cell sees to it), started as the build starts its kernels."""
     notebook = nbformat.read(path, as_version=4)
-    notebook.cells.insert(0, nbformat.v4.new_code_cell(
-        "import importlib.util\nassert importlib.util.find_spec('burger_factory') is None"))
-    sockets = folder.with_name(folder.name + "-sockets")
-    sockets.mkdir()
-    NotebookClient(notebook, timeout=120, kernel_name="reader",
-                   resources={"metadata": {"path": str(folder)}},
-                   config=Config({"KernelManager": {"transport": "ipc", "ip": f"{sockets}/k"}}),
-                   ).execute()
+    notebook.cells.insert(0, nbformat.v4.new_code_cell(WITHOUT_THE_REPOSITORY))
+    NotebookClient(notebook, timeout=120, resources={"metadata": {"path": str(folder)}}).execute()
     return notebook
 
 
 @pytest.fixture(scope="module")
-def reader_runs(site, reader_kernel, tmp_path_factory):
+def reader_runs(site, tmp_path_factory):
     """Every downloaded notebook run as a reader would run it, four at a time."""
-    saved = {name: os.environ.get(name) for name in ("JUPYTER_PATH", "PYTHONPATH")}
-    os.environ["JUPYTER_PATH"] = str(reader_kernel)
-    os.environ.pop("PYTHONPATH", None)
+    os.environ.setdefault("JUPYTER_DEFAULT_PROVISIONER_NAME", "book-warm-kernels")
     pages = [(lang, station) for lang in LANGS for station in STATIONS]
     folders = {page: tmp_path_factory.mktemp(f"reader-{page[0]}-{page[1]}") for page in pages}
-    try:
-        with ThreadPoolExecutor(4) as pool:
-            runs = dict(zip(pages, pool.map(
-                lambda page: run_as_a_reader(site / page[0] / "_notebooks" / f"{page[1]}.ipynb",
-                                             folders[page]), pages)))
-    finally:
-        for name, value in saved.items():
-            os.environ.pop(name, None) if value is None else os.environ.__setitem__(name, value)
+    with ThreadPoolExecutor(4) as pool:
+        runs = dict(zip(pages, pool.map(
+            lambda page: run_as_a_reader(site / page[0] / "_notebooks" / f"{page[1]}.ipynb",
+                                         folders[page]), pages)))
     return {page: (runs[page], folders[page]) for page in pages}
 
 
@@ -430,39 +406,16 @@ def test_one_setting_moves_every_url_of_the_site(tmp_path_factory):
 
 # -- 6. Hosting: one build path -----------------------------------------------------------------
 
-def ci_apt_packages() -> set[str]:
-    """The system packages .ci/run installs, but Chromium (only the tests use it)."""
-    run = (ROOT / ".ci" / "run").read_text()
-    line = re.search(r"apt-get install (.*)", run).group(1)
-    return {w for w in line.split() if not w.startswith(("-", ">")) and w != "chromium"}
-
-
-def test_read_the_docs_builds_with_make_html():
+def test_read_the_docs_publishes_what_make_html_builds(clean_copy, tmp_path):
+    """The commands Read the Docs runs (.readthedocs.yaml), run here in a built copy for the
+    site's own address: they publish exactly the site `make html` built."""
     config = yaml.safe_load((ROOT / ".readthedocs.yaml").read_text())
-    assert config["version"] == 2 and "sphinx" not in config  # its own build, not RTD's Sphinx
-    commands = config["build"]["jobs"]["build"]["html"]
-    assert commands[0] == 'BOOK_BASEURL="$READTHEDOCS_CANONICAL_URL" make html'
-    assert commands[-1] == 'cp -a _build/html/. "$READTHEDOCS_OUTPUT/html/"'
-    assert config["build"]["tools"]["python"] == "3.11" and "nodejs" in config["build"]["tools"]
-    assert ci_apt_packages() - {"make"} <= set(config["build"]["apt_packages"])
-
-
-def test_github_pages_publishes_what_make_html_builds():
-    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "pages.yml").read_text())
-    build = workflow["jobs"]["build"]
-    runs = [s.get("run", "") for s in build["steps"]]
-    uses = [s.get("uses", "") for s in build["steps"]]
-    [apt] = [r for r in runs if "apt-get install" in r]
-    assert ci_apt_packages() <= set(apt.split()), "not the system packages .ci/run installs"
-    [html] = [s for s in build["steps"] if s.get("run") == "make html"]
-    assert html["env"]["BOOK_BASEURL"].startswith("${{ steps.pages.outputs.base_url }}")
-    [upload] = [s for s in build["steps"] if s.get("uses", "").startswith("actions/upload-pages-artifact")]
-    assert upload["with"]["path"] == "_build/html"
-    assert any(u.startswith("actions/configure-pages") for u in uses)
-    deploy = workflow["jobs"]["deploy"]
-    assert deploy["needs"] == "build"
-    assert any(s.get("uses", "").startswith("actions/deploy-pages") for s in deploy["steps"])
-    assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+    env.update(READTHEDOCS_CANONICAL_URL=BASE, READTHEDOCS_OUTPUT=str(tmp_path))
+    for command in config["build"]["jobs"]["build"]["html"]:
+        done = subprocess.run(command, shell=True, cwd=clean_copy, env=env, capture_output=True, text=True)
+        assert done.returncode == 0, f"{command}:\n{done.stdout}{done.stderr}"
+    assert published(tmp_path / "html") == published(clean_copy / "_build" / "html")
 
 
 # -- 7. Edit this page / view its source -------------------------------------------------------
@@ -481,47 +434,18 @@ def test_edit_and_view_links_point_at_the_page_source(site, lang):
 # -- 8. The README keeps the list of extensions -----------------------------------------------
 
 def test_the_readme_names_every_extension_the_build_uses():
+    """Each extension in conf.py is in the README: the book's own by their file (the
+    layout), other projects' by their package (the table of extensions)."""
     conf = runpy.run_path(str(ROOT / "conf.py"))
-    ours = {p.stem for p in (ROOT / "docs" / "_ext").glob("*.py")}
-    ours |= {p.parent.name for p in (ROOT / "docs" / "_ext").glob("*/__init__.py")}
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     table = readme[readme.index("## Extensions used, and why"):]
-    packages = {"myst_nb": "myst-nb", "sphinx_copybutton": "sphinx-copybutton",
-                "sphinx_sitemap": "sphinx-sitemap",
-                "notfound.extension": "sphinx-notfound-page",
-                "sphinxcontrib.katex": "sphinxcontrib-katex"}
+    providers = importlib.metadata.packages_distributions()
     for extension in conf["extensions"]:
-        if extension.startswith("sphinx.ext.") or extension in ours:
-            continue
-        assert f"| {packages.get(extension, extension)} |" in table, f"{extension} is not in the README"
-    for name in ("take_home", "site_root"):
-        assert f"{name}.py" in readme, f"docs/_ext/{name}.py is not in the README's layout"
-
-
-def test_a_reader_lost_inside_a_language_lands_on_its_404_page(site, browser):
-    """As GitHub Pages and Read the Docs do: any missing address is answered with the root
-    404.html, which sends a reader lost under zh/ or en/ on to that language's 404 page."""
-    class Host(QuietHandler):
-        def send_error(self, code, message=None, explain=None):
-            if code != 404:
-                return super().send_error(code, message, explain)
-            body = (site / "404.html").read_bytes()
-            self.send_response(404)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-    with served(site, Host) as server:
-        page = launched(browser).new_page()
-        for lang in LANGS:
-            page.goto(f"{server}/{lang}/no-such-station.html")
-            page.wait_for_url(f"{server}/{lang}/404.html")
-            assert page.locator("article h1").inner_text().strip() == WORDS[lang]["not_found"]
-            assert page.locator("html").get_attribute("lang") == HREFLANG[lang]
-        page.goto(f"{server}/no-such-page.html")  # outside both languages: the chooser
-        assert page.url == f"{server}/no-such-page.html"
-        assert page.locator('a[href="zh/index.html"]').count() == 1
-        page.locator('a[href="en/index.html"]').click()
-        page.wait_for_url(f"{server}/en/index.html")
-        page.close()
+        origin = Path(importlib.util.find_spec(extension).origin)
+        if origin.is_relative_to(ROOT / "src"):
+            name = origin.relative_to(ROOT / "src").as_posix().removesuffix("/__init__.py")
+            assert name.removeprefix("book/") in readme, f"{name} is not in the README's layout"
+        elif not extension.startswith("sphinx.ext."):
+            names = providers[extension.split(".")[0]]
+            package = next(n for n in names if len(names) == 1 or extension.split(".")[-1] in n)
+            assert f"| {package} |" in table, f"{extension} ({package}) is not in the README's table"

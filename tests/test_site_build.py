@@ -4,21 +4,16 @@ own interface strings and search."""
 
 import json
 import re
-from pathlib import Path
 
-import jieba
 import pytest
-import zh_search
-from conftest import LANGS, SEED, STATIONS, article_text, book_pages
+from project import FOLDERS, HREFLANG, SEED, STATIONS, article_text, book_pages
+from project import built_page as page
 
 from burger_factory import gradients, produce
 
+LANGS = FOLDERS
 MADE = produce(SEED["x"], SEED["w"], SEED["v"])
 GRAD = gradients(**SEED)
-
-
-def page(site: Path, lang: str, name: str) -> str:
-    return (site / lang / f"{name}.html").read_text(encoding="utf-8")
 
 
 def test_root_page_offers_both_languages(site):
@@ -28,16 +23,16 @@ def test_root_page_offers_both_languages(site):
         assert (site / lang / "index.html").is_file()
 
 
-@pytest.mark.parametrize("lang, html_lang", [("zh", "zh-CN"), ("en", "en")])
-def test_every_page_declares_its_language(site, lang, html_lang):
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_page_declares_its_language(site, lang):
     for name in ("index", *STATIONS):
-        assert re.search(f'<html[^>]* lang="{html_lang}"', page(site, lang, name)), name
+        assert re.search(f'<html[^>]* lang="{HREFLANG[lang]}"', page(site, lang, name)), name
 
 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("name", ("index", *STATIONS, "search"))
 def test_language_switch_lands_on_the_same_page(site, lang, name):
-    other = {"zh": "en", "en": "zh"}[lang]
+    [other] = [folder for folder in LANGS if folder != lang]
     links = re.findall(r'<p class="book-lang-switch"><a href="([^"]+)"', page(site, lang, name))
     assert links == [f"../{other}/{name}.html"]
     assert (site / lang / links[0]).resolve() == (site / other / f"{name}.html").resolve()
@@ -114,49 +109,6 @@ def test_search_index_knows_the_key_terms(site, lang, words):
 
     for word in words:
         assert findable(word), word
-
-
-def zh_texts(site: Path) -> list[str]:
-    return [article_text(p.read_text(encoding="utf-8"), keep_code=True)
-            for p in sorted((site / "zh").glob("*.html"))]
-
-
-def test_the_book_dictionary_cuts_the_chinese_pages_as_jiebas_own_does(site, tmp_path):
-    """The zh build segments words with a dictionary cut down to the book's characters
-    (zh_search.py); every page's text comes out in the same words as with jieba's whole one."""
-    book = jieba.Tokenizer(str(site.parent / "lang" / "zh" / "jieba-book.txt"))
-    book.tmp_dir = str(tmp_path)
-    whole = jieba.Tokenizer()
-    book.initialize(), whole.initialize()
-    assert book.total == whole.total and len(book.FREQ) < len(whole.FREQ) / 5
-    texts = zh_texts(site)
-    assert len(texts) > len(STATIONS) and all(re.search(r"[\u4e00-\u9fff]", t) for t in texts)
-    for text in texts:
-        assert list(book.cut_for_search(text)) == list(whole.cut_for_search(text))
-
-
-@pytest.fixture
-def jieba_restored(monkeypatch):
-    """jieba's own tokenizer and zh_search's state, as they were, after the test."""
-    for name in ("dictionary", "initialized", "tmp_dir", "FREQ", "total"):
-        monkeypatch.setattr(jieba.dt, name, getattr(jieba.dt, name))
-    monkeypatch.setattr(zh_search, "_covered", dict(zh_search._covered))
-
-
-def test_text_with_a_character_the_book_dictionary_lacks_is_cut_with_jiebas_own(
-        tmp_path, jieba_restored):
-    path = tmp_path / "jieba-book.txt"
-    chars = set("工厂里的两台机器") | zh_search.TYPOGRAPHY
-    zh_search.write_book_dictionary(path, chars)
-    jieba.set_dictionary(path)
-    jieba.dt.tmp_dir = str(tmp_path)
-    zh_search._covered.update(chars=frozenset(chars), file=path)
-    text = "汉堡工厂里的两台机器"  # 汉堡: not in the book dictionary
-    words = zh_search.SearchChineseFixed({"dict": ""}).split(text)
-    assert words == list(jieba.Tokenizer().cut_for_search(text)) and "汉堡" in words
-    # and the next build makes the book dictionary again, covering them
-    assert not path.exists()
-    assert set("汉堡") <= set(json.loads(path.with_suffix(".json").read_text())["chars"])
 
 
 def test_chinese_search_script_defines_its_stemmer(site):

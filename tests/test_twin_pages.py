@@ -5,11 +5,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-import twins
-from conftest import LANGS, ROOT, STATIONS
+from project import FOLDERS as LANGUAGE_FOLDERS
+from project import ROOT, STATIONS
 
-DOCS = ROOT / "docs"
-FOLDERS = {lang: DOCS / lang for lang in LANGS}
+from book import twins
+
+FOLDERS = {folder: ROOT / "docs" / folder for folder in LANGUAGE_FOLDERS}
 
 
 def test_both_languages_have_the_same_pages():

@@ -1,336 +1,95 @@
-"""Pictures drawn from the live computation, as inline SVG that suits light and dark pages.
+"""Pictures of a computation, as inline SVG that suits light and dark pages.
 
-``trace(output, names)`` walks the graph PyTorch recorded while computing ``output`` (from
-``output.grad_fn`` along ``next_functions``), and listens in on the next ``backward()``:
-tensor hooks catch the gradient that reaches each named tensor, and hooks on the graph's
-nodes note the order in which torch runs them and what each one receives and passes on.
-``draw()`` renders the graph with Graphviz (``dot`` must be installed); ``table()`` lists
-the backward pass as Markdown; ``plot_svg()`` turns a matplotlib figure into the same kind
-of inline SVG.  Every number in them is the run's own.
-
->>> import torch
->>> w = torch.tensor(3.0, requires_grad=True)
->>> v = torch.tensor(2.0, requires_grad=True)
->>> x, target = torch.tensor(2.0), torch.tensor(10.0)
->>> u = w * x
->>> y = v * u
->>> loss = (y - target) ** 2
->>> run = trace(loss, {"x": x, "w": w, "v": v, "u": u, "y": y, "y_target": target, "Loss": loss})
->>> [(m.op, m.output.name, [q.name for q in m.inputs]) for m in run.machines]
-[('PowBackward0', 'Loss', ['y − y_target']), ('SubBackward0', 'y − y_target', ['y', 'y_target']), ('MulBackward0', 'y', ['v', 'u']), ('MulBackward0', 'u', ['w', 'x'])]
->>> loss.backward()
->>> run.gradients()
-{'Loss': 1.0, 'y − y_target': 4.0, 'y': 4.0, 'v': 24.0, 'u': 8.0, 'w': 16.0}
->>> [(s.node, s.to, s.local, s.upstream, s.product) for s in run.steps()][2:4]
-[('MulBackward0', 'v', 6.0, 4.0, 24.0), ('MulBackward0', 'u', 2.0, 4.0, 8.0)]
+``draw(run, ...)`` draws a ``graph.trace`` of torch's graph with Graphviz: each quantity
+with its value and, after ``backward()``, the gradient that reached it; each machine with
+torch's name for it.  ``plot(fig, ...)`` turns a matplotlib figure into the same kind of
+SVG.  Every number in them is the run's own.
 """
 
-from __future__ import annotations
-
-import hashlib
 import html
 import io
+import os
 import re
-from dataclasses import dataclass, field
+import shutil
+import subprocess
+import sys
 
-import torch
+from burger_factory.graph import Trace, number
+from burger_factory.svg import InlineSVG, clean
 
-# How an operation combines its inputs' names into the name of an unnamed result.
-EXPRESSIONS = {"MulBackward0": "{0}·{1}", "SubBackward0": "{0} − {1}",
-               "AddBackward0": "{0} + {1}", "DivBackward0": "{0}/{1}", "NegBackward0": "−{0}"}
-SYMBOLS = {"MulBackward0": "×", "SubBackward0": "−", "AddBackward0": "+", "DivBackward0": "÷",
-           "NegBackward0": "−"}
-SUPERSCRIPTS = str.maketrans("0123456789.-", "⁰¹²³⁴⁵⁶⁷⁸⁹·⁻")
-EQUALS = "\u00a0=\u00a0"  # SVG drops a space that starts a piece of text (after a subscript)
 GRADIENT_COLOR = "#c2410c"  # book.css lightens it on dark pages (.bf-figure)
-CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"  # step numbers that are not data
+EQUALS = "\u00a0=\u00a0"  # SVG drops a space that starts a piece of text (after a subscript)
+# Fonts whose widths Graphviz knows without any font installed, so that boxes fit their
+# text; the SVG names them with a generic family to fall back on.
+FONT, CODE_FONT = "Helvetica", "Courier"
 
 
-@dataclass(eq=False)
-class Quantity:
-    """A number in the graph: a knob (leaf that requires grad), a constant, or a result."""
+def draw(run: Trace, title: str, words: dict[str, str] | None = None,
+         machines: dict[str, str] | None = None) -> InlineSVG:
+    """``run`` as inline SVG with ``title`` as its alt text: each quantity with its value
+    (and, under ``words``, what it is), each machine with torch's node name (and, under
+    ``machines``, keyed by what it makes, its name in the book).  After backward(), each
+    quantity also shows the gradient that reached it, and dashed arrows show the way the
+    gradients went.  Two machines are drawn left to right, as the factory's line; more, top
+    to bottom, which fits a page better."""
+    import graphviz  # the DOT language, quoted right
 
-    name: str
-    kind: str  # "knob", "constant" or "made"
-    value: float | None
-    grad: float | None = None  # what backward() delivered to it (None: nothing, or not yet)
-
-
-@dataclass(eq=False)
-class Machine:
-    """One node of torch's graph that computes something (not an AccumulateGrad)."""
-
-    op: str  # torch's name for its backward node, e.g. "MulBackward0"
-    symbol: str  # what it does, e.g. "×"
-    output: Quantity
-    inputs: list[Quantity]  # in the order of the node's next_functions
-    local: list[float | None]  # d output / d input, by the node's own backward at upstream 1
-
-
-@dataclass
-class Step:
-    """One gradient handed on during backward(), in the order torch ran the nodes."""
-
-    visit: int  # how many nodes torch had run before this one
-    node: str  # torch's name of the node: "MulBackward0", "AccumulateGrad", ...
-    to: str  # the quantity it passes the gradient to ("w.grad": stored in the knob)
-    local: float | None  # the node's local derivative toward ``to`` (None for AccumulateGrad)
-    upstream: float  # the gradient that reached the node: dLoss/d(its output)
-    product: float | None  # what it passed on: upstream * local
-
-
-@dataclass(eq=False)
-class Trace:
-    """torch's graph of one computation, with the values of the run and, once backward()
-    has run, the gradients it delivered."""
-
-    output: Quantity
-    quantities: list[Quantity]
-    machines: list[Machine]
-    _visits: list = field(default_factory=list)  # (node name, machine or knob, upstream, passed)
-
-    def edges(self) -> list[tuple[str, str, str]]:
-        """What went into what: (input, torch's node, output) for every input of every node.
-
-        >>> w = torch.tensor(2.0, requires_grad=True)
-        >>> trace(w * w, {"w": w}).edges()
-        [('w', 'MulBackward0', 'w·w'), ('w', 'MulBackward0', 'w·w')]
-        """
-        return [(q.name, m.op, m.output.name) for m in self.machines for q in m.inputs]
-
-    def gradients(self) -> dict[str, float]:
-        """The gradient backward() delivered to each quantity, in the order it arrived."""
-        got = [q for q in self.quantities if q.grad is not None]
-        return {q.name: q.grad for q in sorted(got, key=lambda q: self._arrival.index(q))}
-
-    def steps(self) -> list[Step]:
-        """The backward pass as torch ran it: one step per gradient a node handed on."""
-        out = []
-        for visit, (node, where, upstream, passed) in enumerate(self._visits):
-            if isinstance(where, Quantity):  # AccumulateGrad: stores the gradient in .grad
-                out.append(Step(visit, node, f"{where.name}.grad", None, upstream, None))
-                continue
-            for q, local, product in zip(where.inputs, where.local, passed):
-                if product is not None:
-                    out.append(Step(visit, node, q.name, local, upstream, product))
-        return out
-
-    def table(self, headers: list[str]) -> Markdown:
-        """The backward pass as a Markdown table (MyST: math in ``$``), under ``headers``:
-        node, gradient goes to, local derivative, upstream gradient, product."""
-        if len(headers) != 5:
-            raise ValueError(f"table() needs 5 headers, got {len(headers)}")
-        if not self._visits:
-            raise RuntimeError("backward() has not run since trace(): there is nothing to show")
-        rows = ["| " + " | ".join(headers) + " |", "|" + " --- |" * 5]
-        last = None
-        for s in self.steps():
-            node = f"{CIRCLED[s.visit]} `{s.node}`" if s.visit != last else ""
-            last = s.visit
-            to = f"`{s.to}`" if s.local is None else f"${latex(s.to)}$"
-            cells = [node, to, number(s.local), number(s.upstream), number(s.product)]
-            rows.append("| " + " | ".join(cells) + " |")
-        return Markdown("\n".join(rows))
-
-    def draw(self, title: str, words: dict[str, str] | None = None,
-             machines: dict[str, str] | None = None) -> InlineSVG:
-        """The graph as inline SVG, with ``title`` as its alt text: each quantity with its
-        value (and, under ``words``, what it is), each machine with torch's node name (and,
-        under ``machines``, keyed by what it makes, its name in the book).  After backward(),
-        each quantity also shows the gradient that reached it, and dashed arrows show the
-        way the gradients went.  Two machines are drawn left to right, as the factory's
-        line; more, top to bottom, which fits a page better."""
-        import graphviz
-
-        words, machines = words or {}, machines or {}
-        dot = graphviz.Digraph(
-            graph_attr={"rankdir": "LR" if len(self.machines) <= 2 else "TB", "pad": "0.05",
-                        "bgcolor": "transparent", "nodesep": "0.25", "ranksep": "0.3"},
-            node_attr={"fontname": FONT, "fontsize": "12", "margin": "0.1,0.05", "penwidth": "1.2"},
-            edge_attr={"arrowsize": "0.7", "penwidth": "1.2"})
-        key = {q: f"q{i}" for i, q in enumerate(self.quantities)}
-        backward = any(q.grad is not None for q in self.quantities)
-        style = {"knob": {"shape": "box", "style": "rounded,filled", "fillcolor": "#f59f0033"},
-                 "constant": {"shape": "box", "style": "rounded,dashed"},
-                 "made": {"shape": "box", "style": "rounded,filled", "fillcolor": "#4c6ef522"}}
-        for q in self.quantities:
-            word = words.get(q.name)
-            lines = [f'<FONT POINT-SIZE="10">{html.escape(word)}</FONT>'] if word else []
-            lines.append(markup(q.name) + ("" if q.value is None else f"{EQUALS}{number(q.value)}"))
-            if q.grad is not None:
-                lines.append(f'<FONT COLOR="{GRADIENT_COLOR}">∂{markup(self.output.name)}/∂'
-                             f"{markup(q.name, group=True)}{EQUALS}{number(q.grad)}</FONT>")
-            dot.node(key[q], "<" + "<BR/>".join(lines) + ">", **style[q.kind])
-        for i, m in enumerate(self.machines):
-            name = machines.get(m.output.name)
-            lines = [f"<B>{html.escape(name)}</B>"] if name else []
-            lines += [html.escape(m.symbol)] if m.symbol else []
-            lines.append(f'<FONT POINT-SIZE="9" FACE="monospace">{html.escape(m.op)}</FONT>')
-            dot.node(f"m{i}", "<" + "<BR/>".join(lines) + ">", shape="box", style="filled",
-                     fillcolor="#86868622")
-            for q in m.inputs:
-                dot.edge(key[q], f"m{i}")
-                if backward and q.grad is not None:
-                    dot.edge(f"m{i}", key[q], style="dashed", color=GRADIENT_COLOR,
-                             constraint="false")
-            dot.edge(f"m{i}", key[m.output])
-        return InlineSVG(clean_svg(dot.pipe(format="svg", encoding="utf-8"), title))
-
-    @property
-    def _arrival(self) -> list[Quantity]:
-        order = [self.output]
-        for _, where, _, _ in self._visits:
-            order += [where] if isinstance(where, Quantity) else where.inputs
-        return list(dict.fromkeys(order))
+    if not isinstance(run, Trace):
+        raise TypeError(f"run must be a graph.trace(...), got {type(run).__name__}")
+    words, machines = words or {}, machines or {}
+    dot = graphviz.Digraph(
+        graph_attr={"rankdir": "LR" if len(run.machines) <= 2 else "TB", "pad": "0.05",
+                    "bgcolor": "transparent", "nodesep": "0.25", "ranksep": "0.3"},
+        node_attr={"fontname": FONT, "fontsize": "12", "penwidth": "1.2"},
+        edge_attr={"arrowsize": "0.7", "penwidth": "1.2"})
+    key = {q: f"q{i}" for i, q in enumerate(run.quantities)}
+    backward = any(q.grad is not None for q in run.quantities)
+    style = {"knob": {"shape": "box", "style": "rounded,filled", "fillcolor": "#f59f0033"},
+             "constant": {"shape": "box", "style": "rounded,dashed"},
+             "made": {"shape": "box", "style": "rounded,filled", "fillcolor": "#4c6ef522"}}
+    for q in run.quantities:
+        word = words.get(q.name)
+        lines = [f'<FONT POINT-SIZE="10">{html.escape(word)}</FONT>'] if word else []
+        lines.append(markup(q.name) + ("" if q.value is None else f"{EQUALS}{number(q.value)}"))
+        if q.grad is not None:
+            lines.append(f'<FONT COLOR="{GRADIENT_COLOR}">∂{markup(run.output.name)}/∂'
+                         f"{markup(q.name, group=True)}{EQUALS}{number(q.grad)}</FONT>")
+        dot.node(key[q], "<" + "<BR/>".join(lines) + ">", margin=margin(word), **style[q.kind])
+    for i, m in enumerate(run.machines):
+        name = machines.get(m.output.name)
+        lines = [f"<B>{html.escape(name)}</B>"] if name else []
+        lines += [html.escape(m.symbol)] if m.symbol else []
+        lines.append(f'<FONT POINT-SIZE="9" FACE="{CODE_FONT}">{html.escape(m.op)}</FONT>')
+        dot.node(f"m{i}", "<" + "<BR/>".join(lines) + ">", margin=margin(name), shape="box",
+                 style="filled", fillcolor="#86868622")
+        for q in m.inputs:
+            dot.edge(key[q], f"m{i}")
+            if backward and q.grad is not None:
+                dot.edge(f"m{i}", key[q], style="dashed", color=GRADIENT_COLOR, constraint="false")
+        dot.edge(f"m{i}", key[m.output])
+    return InlineSVG(clean(graphviz_svg(dot.source), title))
 
 
-def trace(output: torch.Tensor, names: dict[str, torch.Tensor]) -> Trace:
-    """Walk the graph torch recorded for ``output`` and get ready to watch its backward().
-
-    ``names`` gives the page's tensors their names ("u": u); a result the page kept no
-    name for is named after the operation that made it ("y − y_target").  Values are those
-    of the run; gradients arrive when ``output.backward()`` runs (only that first time).
-
-    >>> w = torch.tensor(1.5, requires_grad=True)
-    >>> run = trace(w * 4, {"w": w})
-    >>> [(q.name, q.kind, q.value) for q in run.quantities]
-    [('w·4', 'made', 6.0), ('w', 'knob', 1.5), ('4', 'constant', None)]
-    >>> trace(torch.tensor(2.0), {})
-    Traceback (most recent call last):
-    ...
-    ValueError: output has no graph to walk: it was not computed from a tensor with requires_grad=True
-    """
-    if not isinstance(output, torch.Tensor):
-        raise TypeError(f"output must be a torch tensor, got {type(output).__name__}")
-    if output.grad_fn is None:
-        raise ValueError("output has no graph to walk: it was not computed from a tensor "
-                         "with requires_grad=True")
-    if output.numel() != 1:
-        raise ValueError(f"output must hold one number (the factory's), "
-                         f"got shape {tuple(output.shape)}")
-    named = dict(names)
-    for label, t in named.items():
-        if not isinstance(t, torch.Tensor):
-            raise TypeError(f"names[{label!r}] must be a torch tensor, got {type(t).__name__}")
-
-    def name_of(t: torch.Tensor | None) -> str | None:
-        return next((label for label, n in named.items() if n is t), None)
-
-    # Walk from the output along next_functions, each node once, in the order first met.
-    nodes, todo = [], [output.grad_fn]
-    while todo:
-        node = todo.pop(0)
-        if node in nodes:
-            continue
-        nodes.append(node)
-        todo += [n for n, _ in node.next_functions if n is not None]
-    saved = [getattr(n, a) for n in nodes for a in dir(n) if a.startswith("_saved_")]
-    saved = [t for t in saved if isinstance(t, torch.Tensor)]
-
-    made: dict[object, Quantity] = {}  # node -> the quantity it computes
-    for node in nodes:
-        if hasattr(node, "variable"):  # AccumulateGrad: a knob, the leaf it feeds
-            var = node.variable
-            made[node] = Quantity(name_of(var) or "knob", "knob", var.item())
-        else:
-            found = [output] if node is output.grad_fn else []
-            found += [n for n in named.values() if n.grad_fn is node]
-            found += [s for s in saved if s.grad_fn is node]  # a result the page did not name
-            t = found[0] if found else None
-            made[node] = Quantity(name_of(t) or "", "made", None if t is None else t.item())
-
-    # Each computing node, its inputs (a constant for each slot torch does not follow), and
-    # its local derivatives: the node's own backward, called with an upstream gradient of 1.
-    machines, constants = [], []
-    unnamed_consts = [label for label, t in named.items() if not t.requires_grad]
-    for node in nodes:
-        if hasattr(node, "variable"):
-            continue
-        inputs = []
-        for slot, (n, _) in enumerate(node.next_functions):
-            if n is not None:
-                inputs.append(made[n])
-                continue
-            value = getattr(node, ("_saved_self", "_saved_other")[slot], None) if slot < 2 else None
-            label = name_of(value) if isinstance(value, torch.Tensor) else None
-            if label in unnamed_consts:
-                unnamed_consts.remove(label)
-            const = Quantity(label or "", "constant",
-                             value.item() if isinstance(value, torch.Tensor) else None)
-            constants.append(const)
-            inputs.append(const)
-        with torch.no_grad():
-            grads = node(torch.ones_like(output))
-        grads = grads if isinstance(grads, tuple) else (grads,)
-        local = [None if g is None else g.item() for g in grads]
-        symbol = SYMBOLS.get(node.name(), "")
-        if hasattr(node, "_saved_exponent"):  # (·)² for a square
-            symbol = "( )" + f"{node._saved_exponent:g}".translate(SUPERSCRIPTS)
-        machines.append(Machine(node.name(), symbol, made[node], inputs, local))
-
-    # A constant torch saved nothing of is the page's one remaining untraced constant, if
-    # exactly one is left; otherwise it stays "constant".
-    blank = [c for c in constants if not c.name]
-    if len(blank) == 1 and len(unnamed_consts) == 1:
-        blank[0].name, blank[0].value = unnamed_consts[0], named[unnamed_consts[0]].item()
-    for c in constants:  # an unnamed constant is called by its value, if torch kept it
-        if not c.name:
-            c.name, c.value = ("constant", None) if c.value is None else (number(c.value), None)
-    for m in reversed(machines):  # inputs before outputs: name unnamed results by their recipe
-        if not m.output.name:
-            pattern = EXPRESSIONS.get(m.op, m.op.removesuffix("Backward0").lower() + "({0})")
-            m.output.name = pattern.format(*(q.name for q in m.inputs))
-
-    quantities = list(dict.fromkeys([made[n] for n in nodes] + constants))
-    run = Trace(made[output.grad_fn], quantities, machines)
-    _listen(run, nodes, made, named)
-    return run
+def graphviz_svg(source: str) -> str:
+    """Graphviz's SVG of a DOT graph, by graphviz-pure (requirements.txt), which draws the
+    same bytes on every machine: it measures text by its own tables, not the fonts installed."""
+    here = os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")])
+    dot = shutil.which("graphviz-pure", path=here)
+    if dot is None:
+        raise RuntimeError("graphviz-pure is not installed: `make html` installs it from "
+                           "requirements.txt (or: pip install graphviz-pure)")
+    # Its warnings (text it estimates the width of) are no concern of the page.
+    done = subprocess.run([dot, "-Tsvg"], input=source, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"Graphviz could not draw the graph:\n{done.stderr}")
+    return done.stdout
 
 
-def _listen(run: Trace, nodes: list, made: dict, named: dict) -> None:
-    """Hooks that record the first backward() through these nodes."""
-    def keep(q):  # tensor hook: the gradient that reached a named tensor
-        def hook(grad):
-            if q.grad is None:
-                q.grad = grad.item()
-        return hook
-
-    for label, t in named.items():
-        q = next((q for q in run.quantities if q.name == label), None)
-        if q is not None and t.requires_grad:
-            t.register_hook(keep(q))
-
-    machine = {id(m.output): m for m in run.machines}
-    seen = set()
-    for node in nodes:
-        q = made[node]
-        where = q if hasattr(node, "variable") else machine[id(q)]
-
-        def pre(grad_outputs, q=q):  # the gradient that reached the node
-            if q.grad is None:  # a result the page kept no name for has no tensor hook
-                q.grad = grad_outputs[0].item()
-
-        def post(grad_inputs, grad_outputs, node=node, where=where):  # what it passed on
-            if id(node) in seen:
-                return
-            seen.add(id(node))
-            passed = [None if g is None else g.item() for g in grad_inputs]
-            run._visits.append((short(node.name()), where, grad_outputs[0].item(), passed))
-
-        node.register_prehook(pre)
-        node.register_hook(post)
-
-
-# -- Text -------------------------------------------------------------------------------
-
-def number(value: float | None) -> str:
-    """A value as the page shows it: ``12``, ``0.5``, or ``—`` for none."""
-    return "—" if value is None else f"{value:g}"
-
-
-def short(node: str) -> str:
-    """torch's node name without its C++ namespace: ``AccumulateGrad``."""
-    return node.rsplit("::", 1)[-1]
+def margin(word: str | None) -> str:
+    """A node's margin (inches): Graphviz's tables give a Chinese character three quarters
+    of the width it takes, so a line of them gets the rest as margin."""
+    chinese = len(re.findall(r"[\u3000-\u9fff\uff00-\uffef]", word or ""))
+    return f"{0.12 + 0.012 * chinese:.3g},0.05"
 
 
 def markup(name: str, group: bool = False) -> str:
@@ -339,123 +98,7 @@ def markup(name: str, group: bool = False) -> str:
     return f"({text})" if group and " " in name else text
 
 
-def latex(name: str) -> str:
-    r"""A name in LaTeX: ``y − y_target`` as ``y - y_{\text{target}}``.
-
-    >>> latex("y − y_target"), latex("Loss")
-    ('y - y_{\\text{target}}', '\\text{Loss}')
-    """
-    def word(m: re.Match) -> str:
-        base, sub = m.group(1), m.group(2)
-        base = base if len(base) == 1 else rf"\text{{{base}}}"
-        return base + (rf"_{{\text{{{sub}}}}}" if sub else "")
-
-    text = re.sub(r"([A-Za-z]+)(?:_(\w+))?", word, name)
-    return text.replace("−", "-").replace("·", r" \cdot ")
-
-
-class Markdown(str):
-    """Markdown that Jupyter shows as Markdown (and prints as itself)."""
-
-    def _repr_markdown_(self) -> str:
-        return str(self)
-
-
-# -- SVG --------------------------------------------------------------------------------
-
-FONT = "Helvetica,Arial,sans-serif"
-
-
-class InlineSVG:
-    """An SVG figure that Jupyter (and MyST-NB) puts into the page as it is, so its text
-    is real text and its colours follow the page's theme."""
-
-    def __init__(self, svg: str):
-        self.svg = svg
-
-    def __str__(self) -> str:
-        return self.svg
-
-    def __repr__(self) -> str:  # no memory address in a notebook's text/plain output
-        title = re.search(r"<title>(.*?)</title>", self.svg)
-        return f"InlineSVG({html.unescape(title.group(1)) if title else ''!r})"
-
-    def _repr_html_(self) -> str:  # what the book's pages show: MyST-NB prefers HTML
-        return f'<div class="bf-figure">{self.svg}</div>'
-
-    def _repr_svg_(self) -> str:  # what Jupyter shows as an image (a downloaded notebook)
-        return self.svg
-
-
-def clean_svg(svg: str, title: str) -> str:
-    """An SVG document made fit to sit inside a page, reproducibly.
-
-    Drops the XML prolog, comments, Graphviz's per-element titles and the metadata
-    block; gives every id a prefix unique to this figure (two figures on one page do not
-    clash); draws black as the text colour of the page (light or dark); makes it an image
-    whose accessible name is ``title``.
-
-    >>> print(clean_svg('<?xml version="1.0"?><!-- x --><svg width="10pt"><g id="a">'
-    ...                 '<title>n1</title><path fill="black" clip-path="url(#a)"/></g></svg>',
-    ...                 "A & B"))  # doctest: +ELLIPSIS
-    <svg role="img" aria-label="A &amp; B" fill="currentColor" width="10pt"><title>A &amp; B</title><g id="bf...-a"><path fill="currentColor" clip-path="url(#bf...-a)"/></g></svg>
-    """
-    svg = svg[svg.index("<svg"):]
-    svg = re.sub(r"<!--.*?-->", "", svg, flags=re.S)
-    svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.S)
-    svg = re.sub(r"<title>.*?</title>", "", svg, flags=re.S)
-    svg = re.sub(r"\n\s*\n", "\n", svg).strip()
-    # Graphviz writes "-" as &#45;: characters, not digits to be read as numbers.
-    svg = re.sub(r"&#(\d+);", lambda m: html.escape(chr(int(m.group(1)))), svg)
-    # A subscript: as small as Graphviz measured it, and lowered by moving it, which every
-    # browser does (Firefox ignores baseline-shift).
-    svg = re.sub(r"<text [^>]*baseline-shift=\"sub\"[^>]*>", subscript, svg)
-    svg = re.sub(r"<g\b[^>]*>(?:(?!<g\b).)*?</g>", lambda m: fit_pieces(m.group(0)), svg, flags=re.S)
-    prefix = "bf" + hashlib.sha256((title + svg).encode()).hexdigest()[:6] + "-"
-    for name in re.findall(r'\sid="([^"]+)"', svg):
-        svg = re.sub(rf'(\sid="|#){re.escape(name)}([")])', rf"\g<1>{prefix}{name}\g<2>", svg)
-    svg = re.sub(r'"(?:black|#000000)"', '"currentColor"', svg)
-    svg = re.sub(r"(fill|stroke): ?#000000", r"\1: currentColor", svg)
-    label = html.escape(title)
-    head = f'<svg role="img" aria-label="{label}" fill="currentColor"'
-    return re.sub(r"<svg\b([^>]*)>", lambda m: f"{head}{m.group(1)}><title>{label}</title>",
-                  svg, count=1)
-
-
-def subscript(match: re.Match) -> str:
-    """A Graphviz SVG <text> tag with baseline-shift="sub", as plain smaller, lower text."""
-    tag = match.group(0).replace(' baseline-shift="sub"', "")
-    size = float(re.search(r'font-size="([\d.]+)"', tag).group(1))
-    tag = re.sub(r'font-size="[\d.]+"', f'font-size="{size * 0.85:.2f}"', tag)
-    return re.sub(r' y="(-?[\d.]+)"', lambda m: f' y="{float(m.group(1)) + size * 0.2:.2f}"', tag)
-
-
-def fit_pieces(group: str) -> str:
-    """Each piece of a line of text (a <text> followed by the next on its line, as around a
-    subscript) set to end where the next begins.  Graphviz placed the pieces by its own
-    estimate of the font's widths; a reader's font may be wider, and a piece would run into
-    the next (``textLength`` adjusts the spacing of its letters, not their shapes).
-
-    >>> print(fit_pieces('<g><text x="10" y="-5" font-size="12.00">y</text>'
-    ...                  '<text x="17" y="-2.6" font-size="10.20">target</text>'
-    ...                  '<text x="42" y="-5" font-size="12.00">) = 4</text></g>'))
-    <g><text x="10" y="-5" font-size="12.00" textLength="7">y</text><text x="17" y="-2.6" font-size="10.20" textLength="25">target</text><text x="42" y="-5" font-size="12.00">) = 4</text></g>
-    """
-    tags = list(re.finditer(r"<text\b[^>]*>", group))
-
-    def at(tag: re.Match, name: str) -> float:
-        return float(re.search(rf'\s{name}="(-?[\d.]+)"', tag.group(0)).group(1))
-
-    out, done = [], 0
-    for this, after in zip(tags, tags[1:]):
-        room = at(after, "x") - at(this, "x")
-        if room > 0 and abs(at(after, "y") - at(this, "y")) < at(this, "font-size") / 2:
-            out += [group[done:this.end() - 1], f' textLength="{room:g}">']
-            done = this.end()
-    return "".join(out) + group[done:]
-
-
-def plot_svg(fig, title: str) -> InlineSVG:
+def plot(fig, title: str) -> InlineSVG:
     """A matplotlib figure as inline SVG: text as paths (no font needed to view it),
     transparent background, black drawn in the page's text colour, and the same bytes
     every time (fixed ids, no date).
@@ -463,8 +106,8 @@ def plot_svg(fig, title: str) -> InlineSVG:
     >>> from matplotlib.figure import Figure
     >>> fig = Figure(figsize=(2, 1))
     >>> _ = fig.subplots().plot([0, 1], [1, 0])
-    >>> picture = plot_svg(fig, "a line")
-    >>> str(picture) == str(plot_svg(fig, "a line")), str(picture).startswith('<svg role="img"')
+    >>> picture = plot(fig, "a line")
+    >>> str(picture) == str(plot(fig, "a line")), str(picture).startswith('<svg role="img"')
     (True, True)
     """
     import matplotlib
@@ -473,4 +116,4 @@ def plot_svg(fig, title: str) -> InlineSVG:
     with matplotlib.rc_context({"svg.hashsalt": "burger-factory", "svg.fonttype": "path"}):
         fig.savefig(out, format="svg", transparent=True, bbox_inches="tight",
                     metadata={"Date": None, "Creator": None})
-    return InlineSVG(clean_svg(out.getvalue(), title))
+    return InlineSVG(clean(out.getvalue(), title))

@@ -1,0 +1,184 @@
+"""Workarounds of upstream bugs, each naming the bug; tests/test_patches.py has, for each, a
+test that fails once the bug is fixed upstream, so that its workaround can go.
+
+1. jupyter-cache creates its database when it is first used; Sphinx's parallel readers
+   then race to create it ("table settings already exists": reported as
+   sphinx-doc/sphinx#12481, which belongs to MyST-NB and jupyter-cache).  It is created
+   as the build starts.
+2. jupyter_client picks a kernel's TCP ports before the kernel binds them, and another
+   process may take them meanwhile (jupyter/jupyter_client#487; the fix is JEP 66, not
+   adopted): a kernel then dies with "ZMQError: Address already in use".  Kernels started
+   through ``UnixSocketProvisioner`` talk over Unix sockets in a folder of their own.
+3. MyST-NB's ``nb_merge_streams`` ends every stream message with a newline (myst-nb 1.4.0,
+   ``coalesce_streams``), so a printed line that the kernel sent in two messages gains a
+   blank line, and two builds of one page differ (no upstream issue yet): messages that
+   follow each other are joined first.
+4. sphinxcontrib-katex 0.9.11 connects to its render server once the server's socket file
+   exists, which can be before the server listens: the connection is refused and the
+   build crashes (no upstream issue yet).  The connection is retried until the server
+   listens.
+5. sphinxcontrib-katex 0.9.11 keeps one connection to its render server per process, and
+   Sphinx's parallel writers are forked from a process that has one: their requests and
+   replies interleave on it (no upstream issue yet).  Each forked process opens its own.
+6. Sphinx 9.0's Chinese search names its JavaScript stemmer ``ChineseStemmer``, which does
+   not exist, and the search page hangs (sphinx-doc/sphinx#14229, fixed in Sphinx 9.1,
+   which needs Python 3.12); and it looks a query up as one word where the index holds
+   jieba's words (反向传播 is indexed as 反向 + 传播), so it finds nothing (no upstream
+   issue yet): the query is cut into the longest words the index knows.
+7. accessible-pygments 0.0.5 (Furo's) configures the root logger at INFO when imported,
+   and every library's INFO lines then reach the console (no upstream issue yet): the root
+   logger is configured first, at WARNING.
+8. MyST-NB 1.4.0 copies its stylesheet once the pages are written (build-finished), so the
+   pages of a first build link it without the checksum Sphinx adds to every stylesheet
+   (``?v=...``) and the pages of the next build with it: builds of the same sources differ
+   (no upstream issue yet).  It is copied before the pages are written.
+9. MyST-NB 1.4.0 writes a page's notebook to jupyter_execute/ without its outputs when it
+   took them from the execution cache (it writes the notebook it read, not the one it
+   rendered; no upstream issue yet): ``executed_notebook`` merges them in from the cache.
+"""
+
+import logging
+import os
+import shutil
+import socket
+import tempfile
+import time
+from contextlib import suppress
+from pathlib import Path
+from subprocess import PIPE, Popen
+
+import jieba
+import nbformat
+from jupyter_cache import get_cache
+from jupyter_client.provisioning import LocalProvisioner
+from myst_nb.core import render
+from myst_nb.core.utils import coalesce_streams as myst_nb_coalesce_streams
+from myst_nb.sphinx_ext import add_global_html_resources
+from nbformat import NotebookNode
+from sphinx.search.zh import SearchChinese
+from sphinxcontrib.katex import KaTeXServer
+
+
+# -- 1. jupyter-cache's database, created before the parallel readers start ----------------
+
+def create_execution_cache(app):
+    config = app.env.mystnb_config  # MyST-NB's settings, its cache's folder set
+    if config.execution_mode == "cache":
+        get_cache(config.execution_cache_path).get_cache_limit()
+
+
+# -- 2. Kernels over Unix sockets ------------------------------------------------------------
+
+class UnixSocketProvisioner(LocalProvisioner):
+    """jupyter_client's local kernels, over Unix sockets in a folder of each kernel's own.
+    (The default provisioner of the book's builds: see ``setup``.)"""
+
+    async def pre_launch(self, **kwargs):
+        self.sockets = tempfile.mkdtemp(prefix="kernel-")
+        self.parent.transport, self.parent.ip = "ipc", os.path.join(self.sockets, "k")
+        self.parent.cache_ports = False  # ports are TCP's
+        return await super().pre_launch(**kwargs)
+
+    async def cleanup(self, restart=False):
+        await super().cleanup(restart)
+        if not restart:  # (jupyter_client may clean up more than once)
+            shutil.rmtree(self.sockets, ignore_errors=True)
+
+
+# -- 3. Printed lines stay whole -------------------------------------------------------------
+
+def coalesce_streams(outputs: list[NotebookNode]) -> list[NotebookNode]:
+    """MyST-NB's merge of the stream outputs, after joining those that follow each other on
+    one stream exactly (the outputs given are not changed)."""
+    joined = []
+    for output in outputs:
+        last = joined[-1] if joined else None
+        if (last is not None and output.get("output_type") == last.get("output_type") == "stream"
+                and output.get("name") == last.get("name")):
+            joined[-1] = NotebookNode({**last, "text": last["text"] + output["text"]})
+        else:
+            joined.append(output)
+    return myst_nb_coalesce_streams(joined)
+
+
+# -- 4 and 5. KaTeX's render server ----------------------------------------------------------
+
+upstream_start_server_process = KaTeXServer.__dict__["start_server_process"]  # (for tests)
+
+
+def start_server_process(cls, rundir, timeout):
+    """sphinxcontrib-katex's own, less the race: connect once the server listens."""
+    socket_path = rundir / "katex.sock"
+    process = Popen(cls.build_command(socket=socket_path), stdin=PIPE, stdout=PIPE, cwd=rundir)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            return process, connect(socket_path)
+        except (FileNotFoundError, ConnectionRefusedError):  # not listening yet
+            time.sleep(0.005)
+    process.kill()
+    raise cls.timeout_error(timeout)
+
+
+def connect(path) -> socket.socket:
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.connect(str(path))  # (refused, the socket is closed as it is dropped)
+    return sock
+
+
+def own_katex_connection():
+    """In a forked process: a connection of its own to the parent's render server (which
+    the parent stops at its exit, as ever)."""
+    server = KaTeXServer.katex_server
+    if server is not None:
+        KaTeXServer.katex_server = KaTeXServer(server.rundir, server.process,
+                                               connect(server.rundir / "katex.sock"))
+
+
+os.register_at_fork(after_in_child=own_katex_connection)  # once per process
+
+
+# -- 6. Chinese search -----------------------------------------------------------------------
+
+class ChineseSearch(SearchChinese):
+    language_name = "English"  # names the JS stemmer class it ships (sphinx-doc/sphinx#14229)
+    js_splitter_code = (Path(__file__).parent / "split_query.js").read_text(encoding="utf-8")
+
+    def __init__(self, options):
+        jieba.setLogLevel(logging.WARNING)  # not its dictionary's loading, on every build
+        super().__init__(options)
+
+
+# -- 7. The root logger ----------------------------------------------------------------------
+
+logging.basicConfig(level=logging.WARNING)  # before Sphinx imports the theme
+
+
+# -- 8. MyST-NB's stylesheet ------------------------------------------------------------------
+
+def copy_mystnb_css(app, builder):
+    os.makedirs(os.path.join(app.outdir, "_static"), exist_ok=True)
+    add_global_html_resources(app, exception=None)  # what MyST-NB does at build-finished
+
+
+# -- 9. A page's executed notebook -------------------------------------------------------------
+
+def executed_notebook(app, ipynb) -> NotebookNode:
+    """The notebook MyST-NB wrote for a page, with the outputs the page shows."""
+    notebook, config = nbformat.read(ipynb, as_version=4), app.env.mystnb_config
+    with suppress(KeyError):  # not in the cache: executed in this build, outputs written
+        if config.execution_mode == "cache":
+            _, notebook = get_cache(config.execution_cache_path).merge_match_into_notebook(notebook)
+    return notebook
+
+
+def setup(app):
+    app.connect("builder-inited", create_execution_cache, priority=800)  # after MyST-NB's
+    # Read when a process starts its first kernel: the book's processes, and what they fork.
+    os.environ.setdefault("JUPYTER_DEFAULT_PROVISIONER_NAME", "book-unix-sockets")
+    render.coalesce_streams = coalesce_streams  # the name MyST-NB's renderer calls
+    KaTeXServer.start_server_process = classmethod(start_server_process)
+    app.add_search_language(ChineseSearch)
+    app.connect("write-started", copy_mystnb_css)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
+

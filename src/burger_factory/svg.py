@@ -1,0 +1,92 @@
+"""SVG made fit to sit inside a page: Graphviz's or matplotlib's output, rewritten."""
+
+import hashlib
+import html
+import re
+
+
+class InlineSVG:
+    """An SVG figure that Jupyter (and MyST-NB) puts into the page as it is, so its text
+    is real text and its colours follow the page's theme."""
+
+    def __init__(self, svg: str):
+        self.svg = svg
+
+    def __str__(self) -> str:
+        return self.svg
+
+    def __repr__(self) -> str:  # no memory address in a notebook's text/plain output
+        title = re.search(r"<title>(.*?)</title>", self.svg)
+        return f"InlineSVG({html.unescape(title.group(1)) if title else ''!r})"
+
+    def _repr_html_(self) -> str:  # what the book's pages show: MyST-NB prefers HTML
+        return f'<div class="bf-figure">{self.svg}</div>'
+
+    def _repr_svg_(self) -> str:  # what Jupyter shows as an image (a downloaded notebook)
+        return self.svg
+
+
+def clean(svg: str, title: str) -> str:
+    """An SVG document made fit to sit inside a page, reproducibly.
+
+    Drops the XML prolog, comments, Graphviz's per-element titles and the metadata
+    block; gives every id a prefix unique to this figure (two figures on one page do not
+    clash); draws black as the text colour of the page (light or dark); makes it an image
+    whose accessible name is ``title``.
+
+    >>> print(clean('<?xml version="1.0"?><!-- x --><svg width="10pt"><g id="a">'
+    ...             '<title>n1</title><path fill="black" clip-path="url(#a)"/></g></svg>',
+    ...             "A & B"))  # doctest: +ELLIPSIS
+    <svg role="img" aria-label="A &amp; B" fill="currentColor" width="10pt"><title>A &amp; B</title><g id="bf...-a"><path fill="currentColor" clip-path="url(#bf...-a)"/></g></svg>
+    """
+    svg = svg[svg.index("<svg"):]
+    svg = re.sub(r"<!--.*?-->|<metadata>.*?</metadata>|<title>.*?</title>", "", svg, flags=re.S)
+    svg = re.sub(r"\n\s*\n", "\n", svg).strip()
+    # Graphviz writes "-" as &#45;: characters, not digits to be read as numbers.
+    svg = re.sub(r"&#(\d+);", lambda m: html.escape(chr(int(m.group(1)))), svg)
+    # A subscript: as small as Graphviz measured it, and lowered by moving it, which every
+    # browser does (Firefox ignores baseline-shift).
+    svg = re.sub(r"<text [^>]*baseline-shift=\"sub\"[^>]*>", subscript, svg)
+    svg = re.sub(r"<g\b[^>]*>(?:(?!<g\b).)*?</g>", lambda m: fit_pieces(m.group(0)), svg, flags=re.S)
+    prefix = "bf" + hashlib.sha256((title + svg).encode()).hexdigest()[:6] + "-"
+    for name in re.findall(r'\sid="([^"]+)"', svg):
+        svg = re.sub(rf'(\sid="|#){re.escape(name)}([")])', rf"\g<1>{prefix}{name}\g<2>", svg)
+    svg = re.sub(r'"(?:black|#000000)"', '"currentColor"', svg)
+    svg = re.sub(r"(fill|stroke): ?#000000", r"\1: currentColor", svg)
+    label = html.escape(title)
+    head = f'<svg role="img" aria-label="{label}" fill="currentColor"'
+    return re.sub(r"<svg\b([^>]*)>", lambda m: f"{head}{m.group(1)}><title>{label}</title>",
+                  svg, count=1)
+
+
+def subscript(match: re.Match) -> str:
+    """A Graphviz SVG <text> tag with baseline-shift="sub", as plain smaller, lower text."""
+    tag = match.group(0).replace(' baseline-shift="sub"', "")
+    size = float(re.search(r'font-size="([\d.]+)"', tag).group(1))
+    tag = re.sub(r'font-size="[\d.]+"', f'font-size="{size * 0.85:.2f}"', tag)
+    return re.sub(r' y="(-?[\d.]+)"', lambda m: f' y="{float(m.group(1)) + size * 0.2:.2f}"', tag)
+
+
+def fit_pieces(group: str) -> str:
+    """Each piece of a line of text (a <text> followed by the next on its line, as around a
+    subscript) set to end where the next begins.  Graphviz placed the pieces by its own
+    estimate of the font's widths; a reader's font may be wider, and a piece would run into
+    the next (``textLength``: its letters are spaced, and if need be narrowed, to fit).
+
+    >>> print(fit_pieces('<g><text x="10" y="-5" font-size="12.00">y</text>'
+    ...                  '<text x="17" y="-2.6" font-size="10.20">target</text>'
+    ...                  '<text x="42" y="-5" font-size="12.00">) = 4</text></g>'))
+    <g><text x="10" y="-5" font-size="12.00" textLength="7" lengthAdjust="spacingAndGlyphs">y</text><text x="17" y="-2.6" font-size="10.20" textLength="25" lengthAdjust="spacingAndGlyphs">target</text><text x="42" y="-5" font-size="12.00">) = 4</text></g>
+    """
+    tags = list(re.finditer(r"<text\b[^>]*>", group))
+
+    def at(tag: re.Match, name: str) -> float:
+        return float(re.search(rf'\s{name}="(-?[\d.]+)"', tag.group(0)).group(1))
+
+    out, done = [], 0
+    for this, after in zip(tags, tags[1:]):
+        room = at(after, "x") - at(this, "x")
+        if room > 0 and abs(at(after, "y") - at(this, "y")) < at(this, "font-size") / 2:
+            out += [group[done:this.end() - 1], f' textLength="{room:g}" lengthAdjust="spacingAndGlyphs">']
+            done = this.end()
+    return "".join(out) + group[done:]

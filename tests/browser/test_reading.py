@@ -1,0 +1,186 @@
+"""How the built site reads in a real browser (Debian's Chromium, driven by Playwright; see
+conftest.py): on a phone, in dark mode, in a Chinese font, and in an author's live preview.
+"""
+
+import re
+import shutil
+
+import pytest
+from chromium import DESKTOP, PHONE, live_preview
+from project import FOLDERS as LANGS
+from project import STATIONS, copy_project, site_pages
+
+# -- Phones and dark mode ------------------------------------------------------------------------
+
+OVERFLOW = """() => {
+  const width = document.documentElement.clientWidth;
+  const inside = r => r.left >= -0.5 && r.right <= width + 0.5;
+  const name = e => e.tagName.toLowerCase() + (e.className && typeof e.className === "string"
+    ? "." + e.className.trim().split(/\\s+/).join(".") : "") + ` "${e.textContent.trim().slice(0, 40)}"`;
+  const clips = e => getComputedStyle(e).overflowX !== "visible";
+  const escaped = [];  // article elements past the screen's edge, not inside a box that scrolls
+  for (const el of document.querySelectorAll("article *")) {
+    const r = el.getBoundingClientRect();
+    if (!r.width || inside(r)) continue;
+    let box = el.parentElement;
+    while (box && box.tagName !== "ARTICLE" && !clips(box)) box = box.parentElement;
+    if (!box || box.tagName === "ARTICLE" || !inside(box.getBoundingClientRect()))
+      escaped.push(name(el));
+  }
+  // wide code and formulas: their own box must scroll, not spill over
+  const spilling = [...document.querySelectorAll(
+      "article pre, article div.math, article .katex-display > .katex > .katex-html")]
+    .filter(e => e.scrollWidth > e.clientWidth + 1
+                 && !["auto", "scroll"].includes(getComputedStyle(e).overflowX))
+    .map(name);
+  // the language switch, where there is one, in the first screen and within its width
+  const sw = document.querySelector("p.book-lang-switch a");
+  const switchBox = sw && sw.getBoundingClientRect();
+  const switchShown = !sw || (inside(switchBox) && switchBox.top >= 0 && switchBox.bottom <= innerHeight
+                              && document.elementFromPoint(switchBox.x + 2, switchBox.y + 2) === sw);
+  return {scrollWidth: document.documentElement.scrollWidth, clientWidth: width,
+          escaped: escaped.slice(0, 10), spilling, switchShown};
+}"""
+
+
+@pytest.mark.parametrize("path", site_pages())
+def test_phone_never_scrolls_sideways(open_page, path):
+    """Nothing is wider than a phone; wide code and formulas scroll in their own boxes; the
+    language switch is in the first screen.  (The page's own scrollWidth is not enough: Furo
+    clips what overflows its main column, so each element of the article is checked too.)"""
+    page, _ = open_page(path, locale="fr-FR", **PHONE)
+    seen = page.evaluate(OVERFLOW)
+    assert seen["clientWidth"] == PHONE["viewport"]["width"], "no <meta name=viewport>?"
+    assert seen["scrollWidth"] <= seen["clientWidth"], \
+        f"{path} is {seen['scrollWidth']}px wide on a {seen['clientWidth']}px phone; " \
+        f"past the edge: {seen['escaped']}"
+    assert seen["escaped"] == [], f"{path}: past the phone's edge: {seen['escaped']}"
+    assert seen["spilling"] == [], f"{path}: wide blocks that do not scroll: {seen['spilling']}"
+    assert seen["switchShown"], f"{path}: the language switch is not in the phone's first screen"
+
+
+# The colours a reader sees: any CSS colour drawn on a canvas, backgrounds composited from the
+# page's root down to the element, then WCAG's contrast ratio.
+CONTRAST = """() => {
+  const ctx = document.createElement("canvas").getContext("2d", {willReadFrequently: true});
+  const rgba = css => {
+    ctx.clearRect(0, 0, 1, 1); ctx.fillStyle = "#0000"; ctx.fillStyle = css; ctx.fillRect(0, 0, 1, 1);
+    const d = ctx.getImageData(0, 0, 1, 1).data; return [d[0], d[1], d[2], d[3] / 255];
+  };
+  const over = ([r, g, b, a], below) => [r * a + below[0] * (1 - a), g * a + below[1] * (1 - a),
+                                         b * a + below[2] * (1 - a)];
+  const background = el => {
+    const chain = [];
+    for (let e = el; e; e = e.parentElement) chain.unshift(getComputedStyle(e).backgroundColor);
+    return chain.reduce((below, css) => over(rgba(css), below), [255, 255, 255]);
+  };
+  const luminance = rgb => {
+    const [r, g, b] = rgb.map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const contrast = el => {
+    const bg = background(el), fg = over(rgba(getComputedStyle(el).color), bg);
+    const [hi, lo] = [luminance(fg), luminance(bg)].sort((a, b) => b - a);
+    return (hi + 0.05) / (lo + 0.05);
+  };
+  const measure = selector => [...document.querySelectorAll(selector)]
+    .filter(e => e.textContent.trim())
+    .map(e => [e.tagName.toLowerCase() + "." + e.className + " " + JSON.stringify(e.textContent.trim().slice(0, 30)),
+               contrast(e)]);
+  return {
+    page: luminance(background(document.body)),
+    // code: each block's text and every highlighted token in it (inputs and outputs alike)
+    code: measure("article div.highlight pre, article div.highlight pre span"),
+    formulas: measure("article .katex"),
+  };
+}"""
+
+
+@pytest.mark.parametrize("dark", [
+    pytest.param({"color_scheme": "dark"}, id="system-prefers-dark"),
+    pytest.param({"color_scheme": "light", "theme": "dark"}, id="reader-chose-dark"),
+])
+def test_code_and_formulas_are_readable_in_dark_mode(browser, server, dark):
+    """Every code block (each token of it) and every formula of every station has a contrast
+    of at least 4.5 (WCAG AA) against what is behind it, in either way of asking for dark."""
+    context = browser.new_context(**DESKTOP, color_scheme=dark["color_scheme"])
+    if "theme" in dark:  # Furo keeps the reader's choice in localStorage "theme" (furo.js)
+        context.add_init_script(f"localStorage.setItem('theme', '{dark['theme']}')")
+    page = context.new_page()
+    blocks = formulas = 0
+    try:
+        for lang in LANGS:
+            for station in STATIONS:
+                page.goto(f"{server}/{lang}/{station}.html")
+                seen = page.evaluate(CONTRAST)
+                assert seen["page"] < 0.1, f"{lang}/{station} is not dark (luminance {seen['page']})"
+                for kind in ("code", "formulas"):
+                    dim = [(what, round(c, 2)) for what, c in seen[kind] if c < 4.5]
+                    assert dim == [], f"{lang}/{station}: {kind} below contrast 4.5: {dim[:8]}"
+                blocks += len(seen["code"])
+                formulas += len(seen["formulas"])
+    finally:
+        context.close()
+    assert blocks and formulas, "no code or no formula on any station: nothing was checked"
+
+
+def test_chinese_is_drawn_with_a_chinese_font(open_page):
+    """Not with boxes: the system has a CJK font (CI installs fonts-noto-cjk)."""
+    page, _ = open_page(f"zh/{STATIONS[0]}.html")
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+    h1 = cdp.send("DOM.querySelector", {"nodeId": root, "selector": "article h1"})["nodeId"]
+    fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": h1})["fonts"]
+    cdp.detach()  # the tab is shared
+    assert any(re.search(r"CJK|Hei|Song|Kai|Ming|WenQuanYi|PingFang|YaHei|SC\b", f["familyName"])
+               for f in fonts), f"the Chinese title is drawn with {fonts}: is a CJK font installed?"
+
+
+# -- Figures -----------------------------------------------------------------------------------
+
+PIECES = """() => {
+  // A figure's line of text drawn in pieces (around a subscript: y, target, ) = 4): where
+  // each piece ends in the reader's font, and where the next piece on its line begins.
+  const pieces = [];
+  for (const group of document.querySelectorAll(".bf-figure svg g")) {
+    const texts = [...group.children].filter(e => e.tagName === "text");
+    for (let i = 0; i + 1 < texts.length; i++) {
+      const [a, b] = [texts[i], texts[i + 1]], at = (e, name) => +e.getAttribute(name);
+      if (at(b, "x") > at(a, "x") && Math.abs(at(b, "y") - at(a, "y")) < at(a, "font-size") / 2)
+        pieces.push([a.textContent, a.getEndPositionOfChar(a.getNumberOfChars() - 1).x,
+                     at(b, "x"), b.textContent]);
+    }
+  }
+  return pieces;
+}"""
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_piece_of_a_figure_label_runs_into_the_next(open_page, lang):
+    """Graphviz places the pieces of a line by its estimate of the font's widths; drawn in
+    the font the reader's browser has, each piece still ends before the next begins."""
+    pieces = []
+    for path in [p for p in site_pages() if p.startswith(f"{lang}/")]:
+        page, _ = open_page(path)
+        pieces += [(path, *piece) for piece in page.evaluate(PIECES)]
+    assert pieces, "no figure line is drawn in pieces: nothing was checked"
+    overruns = [(path, text, round(end - start, 1), then)
+                for path, text, end, start, then in pieces if end > start + 0.5]
+    assert overruns == [], f"pieces running into the next by so many pixels: {overruns}"
+
+
+def test_livehtml_shows_a_saved_edit_by_itself(browser, clean_copy, tmp_path):
+    """`make livehtml lang=en`: an author saves a page and the open browser shows the edit,
+    without a reload by hand (how fast: `make bench`)."""
+    copy = copy_project(tmp_path)
+    work = clean_copy / "_build" / "lang" / "en"  # start from a built language, as an author does
+    shutil.copytree(work / ".jupyter_cache", copy / "_build" / "lang" / "en" / ".jupyter_cache")
+    with live_preview(copy, "en", browser.new_page(), STATIONS[0]) as page:
+        source = copy / "docs" / "en" / f"{STATIONS[0]}.md"
+        words = "A sentence saved while the preview was open."
+        text = source.read_text(encoding="utf-8")
+        source.write_text(text.replace("\n## ", f"\n{words}\n\n## ", 1), encoding="utf-8")
+        page.wait_for_function(f"document.body.innerText.includes({words!r})", timeout=120_000)
+        page.close()

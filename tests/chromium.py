@@ -1,0 +1,58 @@
+"""Debian's Chromium, driven by Playwright (whose own browser download does not work here):
+for the browser tests, the benchmark and the screenshots."""
+
+import os
+import signal
+import socket
+import subprocess
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run", "--disable-sync"]
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+
+
+def besides_left_behind(problems: list[str]) -> list[str]:
+    """The problems, less requests aborted because the reader left the page (a click to another
+    page cancels what the old one was still loading, such as its favicon): no fault of the site.
+    A file that is missing still shows, as an HTTP 404."""
+    return [p for p in problems if not (p.startswith("request failed:") and "net::ERR_ABORTED" in p)]
+
+
+def launch(playwright):
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+
+
+@contextmanager
+def live_preview(copy: Path, folder: str, page, name: str, seconds: float = 240):
+    """`make livehtml lang=<folder>` in ``copy`` on a free port, with ``page`` (Playwright)
+    open on ``<name>.html`` once its first build is served; stopped on leaving."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+    preview = subprocess.Popen(["make", "livehtml", f"lang={folder}", f"PORT={port}"], cwd=copy,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               start_new_session=True, env=env)
+    try:
+        deadline = time.monotonic() + seconds
+        while True:  # the preview's first build
+            try:
+                page.goto(f"http://127.0.0.1:{port}/{name}.html")
+                if page.locator("article h1").count():
+                    break
+            except PlaywrightError:
+                pass
+            assert preview.poll() is None, preview.stdout.read()
+            assert time.monotonic() < deadline, f"make livehtml served no page in {seconds} s"
+            time.sleep(0.5)
+        yield page
+    finally:
+        os.killpg(preview.pid, signal.SIGTERM)
+        preview.wait()

@@ -1,0 +1,149 @@
+"""The project under test: copies of it, their builds, and the pages they publish.
+
+Shared by the tests, the benchmark and the screenshots.
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import threading
+from contextlib import contextmanager
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from filelock import FileLock
+
+from book.languages import LANGUAGES
+
+ROOT = Path(__file__).resolve().parent.parent
+FOLDERS = tuple(language.folder for language in LANGUAGES)
+HREFLANG = {language.folder: language.hreflang for language in LANGUAGES}
+STATIONS = ("1-factory", "2-chain-rule", "3-error-and-backprop", "4-pytorch-backward",
+            "5-backward-by-hand")
+
+# The seed's factory, and how each page's code sets it.
+SEED = {"x": 2.0, "w": 3.0, "v": 2.0, "target": 10.0}
+KNOB_LINES = {
+    "w": "w = torch.tensor({}, requires_grad=True)",
+    "v": "v = torch.tensor({}, requires_grad=True)",
+    "x": "x = torch.tensor({})",
+}
+
+
+def shared_folder(tmp_path_factory) -> Path:
+    """A folder all of the session's test processes share (pytest-xdist runs several)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def built_once(folder: Path, prepare=lambda copy: None, env: dict | None = None) -> Path:
+    """``folder``: a copy of the project, changed by ``prepare(copy)``, then built from scratch
+    (with ``env``); built once for all the session's test processes, by the first that asks."""
+    with FileLock(f"{folder}.lock"):
+        if not (folder / "_build" / "html").is_dir():
+            prepare(copy_project(folder))
+            result = make("html", folder, env=env)
+            assert result.returncode == 0, result.stdout + result.stderr
+    return folder
+
+
+# w from 3 to 4 is the change the book promises to follow; v moving too catches a number
+# typed by hand that happens to equal one w does not change (x stays 2, like the 2s of
+# formulas such as 2(y - target) and squares, so those are not taken for typed numbers).
+VARIANTS = {"w=4": {"w": 4.0}, "v=5": {"v": 5.0}}
+# The w=4 copy is also built for another address (BOOK_BASEURL): one build, two checks.
+MOVED_BASEURL = {"w=4": "https://example.org/books/burger/"}
+
+
+def turned_copy(tmp_path_factory, variant: str) -> Path:
+    """A copy of the project whose pages' code sets the variant's knobs, built once."""
+    def turn(copy: Path):
+        for folder in FOLDERS:
+            for station in STATIONS:
+                path = copy / "docs" / folder / f"{station}.md"
+                source = path.read_text(encoding="utf-8")
+                for knob, value in VARIANTS[variant].items():
+                    line = KNOB_LINES[knob].format(SEED[knob])
+                    assert line in source, f"{path} does not set {knob} as the seed does: {line}"
+                    source = source.replace(line, KNOB_LINES[knob].format(value))
+                path.write_text(source, encoding="utf-8")
+
+    env = {"BOOK_BASEURL": MOVED_BASEURL[variant]} if variant in MOVED_BASEURL else None
+    return built_once(shared_folder(tmp_path_factory) / variant, turn, env)
+
+
+def make(target: str, cwd: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """``make <target>`` as an author runs it (with ``env`` added), its console captured.
+    (Not as part of the make that runs the tests: its job server is not this make's.)"""
+    base = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+    return subprocess.run(["make", target, *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=900, env={**base, **(env or {})})
+
+
+def copy_project(dest: Path) -> Path:
+    """A copy of the project's sources (mtimes kept) that shares the real .venv."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in ("conf.py", "Makefile", "requirements.txt"):
+        shutil.copy2(ROOT / name, dest / name)
+    ignore = shutil.ignore_patterns("*.mo", "__pycache__", "*.egg-info")
+    for name in ("docs", "src"):
+        shutil.copytree(ROOT / name, dest / name, ignore=ignore)
+    (dest / ".venv").symlink_to(ROOT / ".venv")
+    return dest
+
+
+def book_pages(folder: str) -> list[str]:
+    """The pages of one language, as the build finds them."""
+    from book.twins import pages  # (MyST-NB's reader: imported only by the tests that need it)
+
+    return sorted(p.removesuffix(".md") for p in pages(ROOT / "docs" / folder))
+
+
+def site_pages() -> list[str]:
+    """Every page of the site: the root language chooser, each language's own pages, and
+    Sphinx's search page (no general index: conf.py's html_use_index)."""
+    return ["index.html", *(f"{folder}/{name}.html" for folder in FOLDERS
+                            for name in [*book_pages(folder), "search"])]
+
+
+def built_page(site: Path, folder: str, name: str) -> str:
+    """A built page's HTML."""
+    return (site / folder / f"{name}.html").read_text(encoding="utf-8")
+
+
+def published(site: Path) -> dict[str, bytes]:
+    """Every file of a published site, by its path in the site."""
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+def article_text(html: str, keep_code: bool = False) -> str:
+    """The visible text of a page's article: code inputs dropped unless asked for,
+    and only KaTeX's rendered math kept (not its MathML)."""
+    html = html[html.index("<article"):html.index("</article>")]
+    if not keep_code:
+        html = re.sub(r'<div class="cell_input.*?</div>\s*</div>', "", html, flags=re.S)
+    html = re.sub(r'<span class="katex-mathml">.*?</math></span>', "", html, flags=re.S)
+    text = re.sub(r"<[^>]+>", " ", html)
+    return re.sub(r"\s+", " ", text.replace("&nbsp;", " ")).strip()
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as real hosts do
+
+    def log_message(self, format, *args):  # no access log on the console
+        pass
+
+
+@contextmanager
+def served(folder: Path, handler=QuietHandler):
+    """``folder`` served on 127.0.0.1 as any static host would serve it (or as ``handler``,
+    a QuietHandler, answers); yields its base URL."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(folder)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_port}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

@@ -1,0 +1,1 @@
+extensions = ["book.stale_pages"]
