@@ -73,7 +73,7 @@ files       = $(shell find $(1) -name __pycache__ -prune -o ! -name '*.mo' -prin
 READ_WITH  := $(call files,src/book src/warm_kernels) $(W)/options
 .SECONDEXPANSION:
 $(W)/%/built: $(W)/%/executed-with $(READ_WITH) conf.py $$(call files,docs/$$* docs/_static docs/_templates) $(wildcard docs/locale/*/LC_MESSAGES/*.po)
-	@$(SPHINX) -b html -j auto $(if $(filter $(READ_WITH) $(W)/$*/executed-with,$?),-E) \
+	@$(SPHINX) -b html $(if $(filter $(READ_WITH) $(W)/$*/executed-with,$?),-E) \
 	  -D language=$(call code,$*) -d $(W)/$*/doctrees docs/$* $(W)/$*/html \
 	  || { rm -rf $(W)/$*/doctrees; echo "make html: docs/$* failed; $(BUILD)/html/ was left as it was." >&2; exit 1; }
 	@touch $@

@@ -26,6 +26,7 @@ extensions = [
     "book.glue_math",  # live numbers inside formulas
     "book.cjk_linebreaks",  # a line break inside a Chinese sentence is not a space
     "book.details",  # exercise solutions folded until the reader opens them
+    "book.accessible",  # the theme's markup mended for keyboards and screen readers
     "book.take_home",  # each station as a Jupyter notebook and as its source
     "book.stale_pages",  # a page removed from the sources leaves the site
     "book.patches",  # workarounds of upstream bugs, each named

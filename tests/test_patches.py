@@ -13,7 +13,6 @@ from pathlib import Path
 import nbformat
 import pytest
 import sphinx.search
-from jupyter_cache import get_cache
 from jupyter_client import KernelManager
 from jupyter_client.provisioning.factory import KernelProvisionerFactory
 from myst_nb.core.utils import coalesce_streams as myst_nb_coalesce_streams
@@ -32,21 +31,7 @@ def python(code: str) -> str:
     return done.stdout.strip()
 
 
-# -- 1. jupyter-cache's database -----------------------------------------------------------------
-
-def test_jupyter_cache_still_creates_its_database_only_when_first_used(tmp_path):
-    get_cache(tmp_path / "cache")
-    assert not list(tmp_path.rglob("*.db")), "jupyter-cache creates its database up front now"
-
-
-def test_the_execution_cache_exists_before_the_readers_start(tmp_path):
-    config = type("NbParserConfig", (), {"execution_mode": "cache",
-                                         "execution_cache_path": str(tmp_path / "cache")})
-    patches.create_execution_cache(type("Sphinx", (), {"env": type("Env", (), {"mystnb_config": config})}))
-    assert list(tmp_path.rglob("*.db"))
-
-
-# -- 2. Kernels over Unix sockets ----------------------------------------------------------------
+# -- 1. Kernels over Unix sockets ----------------------------------------------------------------
 
 @pytest.fixture
 def provisioner(monkeypatch):
@@ -85,7 +70,7 @@ def test_the_books_kernels_talk_over_unix_sockets_of_their_own(provisioner):
             km.cleanup_resources()
 
 
-# -- 3. Printed lines stay whole ---------------------------------------------------------------
+# -- 2. Printed lines stay whole ---------------------------------------------------------------
 
 PRINTED = "旋钮 w 动了: 0.001\n肉饼 u 动了: 0.002000\n"
 # How a kernel may cut what a cell printed: whole; before a newline; a message per character.
@@ -129,50 +114,7 @@ def test_a_downloaded_notebook_merges_its_outputs_as_the_page_does():
         assert [output.text for output in patches.coalesce_streams(stdout(*cut))] == [PRINTED]
 
 
-# -- 8. MyST-NB's stylesheet ------------------------------------------------------------------
-
-def mystnb_css_link(html: str) -> str:
-    return next(link for link in html.split('href="')[1:] if link.startswith("_static/mystnb."))
-
-
-def test_myst_nb_still_copies_its_stylesheet_after_a_first_build_links_it(make_app, tmp_path):
-    html = build_a_notebook(make_app, tmp_path / "page", stdout(PRINTED), ["myst_nb"])
-    assert "?v=" not in mystnb_css_link(html).split('"')[0]
-
-
-def test_every_build_links_myst_nbs_stylesheet_alike(make_app, tmp_path):
-    html = build_a_notebook(make_app, tmp_path / "page", stdout(PRINTED), ["myst_nb", "book.patches"])
-    assert "?v=" in mystnb_css_link(html).split('"')[0]
-
-
-# -- 9. A page's executed notebook -------------------------------------------------------------
-
-@pytest.fixture
-def built_twice(make_app, tmp_path):
-    """A one-cell page built, then read again (its outputs from the execution cache): the
-    notebook MyST-NB wrote for it, and the app."""
-    (tmp_path / "page").mkdir()
-    (tmp_path / "page" / "conf.py").write_text('extensions = ["myst_nb"]\nnb_execution_mode = "cache"\n')
-    (tmp_path / "page" / "index.md").write_text(
-        "---\nfile_format: mystnb\nkernelspec: {name: python3, display_name: Python 3}\n---\n"
-        "# Page\n\n```{code-cell} python\nprint(6 * 7)\n```\n")
-    for fresh in (False, True):
-        app = make_app("html", srcdir=tmp_path / "page", freshenv=fresh)
-        app.build()
-    return Path(app.outdir).parent / "jupyter_execute" / "index.ipynb", app
-
-
-def test_myst_nb_still_writes_a_cached_pages_notebook_without_its_outputs(built_twice):
-    notebook = nbformat.read(built_twice[0], as_version=4)
-    assert not notebook.cells[-1].outputs, "MyST-NB writes the outputs it took from the cache now"
-
-
-def test_a_pages_executed_notebook_has_the_outputs_the_page_shows(built_twice):
-    notebook = patches.executed_notebook(built_twice[1], built_twice[0])
-    assert notebook.cells[-1].outputs[0].text == "42\n"
-
-
-# -- 4. and 5. KaTeX's render server -------------------------------------------------------------
+# -- 3. KaTeX's render server -------------------------------------------------------------
 
 LATE_SERVER = """
 import socket, sys, time
@@ -203,36 +145,7 @@ def test_the_render_server_is_connected_to_once_it_listens(tmp_path):
     process.kill()
 
 
-def katex_in_a_forked_process(patched: bool) -> str:
-    """In a fresh Python, with the book's patches or without: is a forked process's
-    connection to the render server its parent's, and does the server answer it?"""
-    return python(f"""
-        import os, sphinxcontrib.katex
-        from sphinxcontrib.katex import KaTeXServer
-        if {patched}:
-            import book.patches
-        server = KaTeXServer.get()
-        parent = server.sock.getsockname(), server.sock.fileno()
-        child = os.fork()
-        if child == 0:
-            shared = KaTeXServer.katex_server is server
-            ok = shared or "katex" in sphinxcontrib.katex.render_latex("x^2")
-            print("shared" if shared else "own", "renders" if ok else "fails", flush=True)
-            os._exit(0)
-        os.waitpid(child, 0)
-        server.terminate()
-    """)
-
-
-def test_sphinxcontrib_katex_still_shares_one_connection_with_forked_processes():
-    assert katex_in_a_forked_process(patched=False) == "shared renders"
-
-
-def test_a_forked_process_renders_formulas_on_a_connection_of_its_own():
-    assert katex_in_a_forked_process(patched=True) == "own renders"
-
-
-# -- 6. Chinese search ------------------------------------------------------------------------
+# -- 4. Chinese search ------------------------------------------------------------------------
 
 def test_sphinx_still_names_a_chinese_stemmer_that_does_not_exist():
     """sphinx-doc/sphinx#14229: window.Stemmer = ChineseStemmer, from a file that has none."""
@@ -249,7 +162,7 @@ def test_the_books_chinese_search_names_the_stemmer_it_ships():
     assert f"{patches.ChineseSearch.language_name}Stemmer" in stemmer.read_text(encoding="utf-8")
 
 
-# -- 7. The root logger ---------------------------------------------------------------------------
+# -- 5. The root logger ---------------------------------------------------------------------------
 
 def test_accessible_pygments_still_sets_the_root_logger_to_info():
     assert python("import logging, a11y_pygments; print(logging.getLogger().level)") == "20"
@@ -257,3 +170,65 @@ def test_accessible_pygments_still_sets_the_root_logger_to_info():
 
 def test_the_root_logger_stays_at_warning_with_the_books_patches():
     assert python("import logging, book.patches, a11y_pygments; print(logging.getLogger().level)") == "30"
+
+
+# -- 6. MyST-NB's stylesheet ------------------------------------------------------------------
+
+def mystnb_css_link(html: str) -> str:
+    return next(link for link in html.split('href="')[1:] if link.startswith("_static/mystnb."))
+
+
+def test_myst_nb_still_copies_its_stylesheet_after_a_first_build_links_it(make_app, tmp_path):
+    html = build_a_notebook(make_app, tmp_path / "page", stdout(PRINTED), ["myst_nb"])
+    assert "?v=" not in mystnb_css_link(html).split('"')[0]
+
+
+def test_every_build_links_myst_nbs_stylesheet_alike(make_app, tmp_path):
+    html = build_a_notebook(make_app, tmp_path / "page", stdout(PRINTED), ["myst_nb", "book.patches"])
+    assert "?v=" in mystnb_css_link(html).split('"')[0]
+
+
+# -- 7. A page's executed notebook -------------------------------------------------------------
+
+@pytest.fixture
+def built_twice(make_app, tmp_path):
+    """A one-cell page built, then read again (its outputs from the execution cache): the
+    notebook MyST-NB wrote for it, and the app."""
+    (tmp_path / "page").mkdir()
+    (tmp_path / "page" / "conf.py").write_text('extensions = ["myst_nb"]\nnb_execution_mode = "cache"\n')
+    (tmp_path / "page" / "index.md").write_text(
+        "---\nfile_format: mystnb\nkernelspec: {name: python3, display_name: Python 3}\n---\n"
+        "# Page\n\n```{code-cell} python\nprint(6 * 7)\n```\n")
+    for fresh in (False, True):
+        app = make_app("html", srcdir=tmp_path / "page", freshenv=fresh)
+        app.build()
+    return Path(app.outdir).parent / "jupyter_execute" / "index.ipynb", app
+
+
+def test_myst_nb_still_writes_a_cached_pages_notebook_without_its_outputs(built_twice):
+    notebook = nbformat.read(built_twice[0], as_version=4)
+    assert not notebook.cells[-1].outputs, "MyST-NB writes the outputs it took from the cache now"
+
+
+def test_a_pages_executed_notebook_has_the_outputs_the_page_shows(built_twice):
+    notebook = patches.executed_notebook(built_twice[1], built_twice[0])
+    assert notebook.cells[-1].outputs[0].text == "42\n"
+
+
+# -- 8. Toctree captions' heading level ----------------------------------------------------------
+
+def test_sphinx_still_gives_a_toctree_caption_no_heading_level(make_app, tmp_path):
+    """sphinx-doc/sphinx#14030."""
+    (tmp_path / "book").mkdir()
+    (tmp_path / "book" / "conf.py").write_text("")
+    (tmp_path / "book" / "index.rst").write_text("Book\n====\n\n.. toctree::\n   :caption: Parts\n\n   part\n")
+    (tmp_path / "book" / "part.rst").write_text("Part\n====\n")
+    app = make_app("html", srcdir=tmp_path / "book")
+    app.build()
+    html = (Path(app.outdir) / "index.html").read_text(encoding="utf-8")
+    assert patches.CAPTION in html and 'aria-level' not in html
+
+
+def test_a_toctree_caption_is_a_heading_of_level_2(site):
+    html = (site / "zh" / "index.html").read_text(encoding="utf-8")
+    assert html.count('role="heading" aria-level="2"') >= 2 and patches.CAPTION not in html

@@ -1,40 +1,36 @@
 """Workarounds of upstream bugs, each naming the bug; tests/test_patches.py has, for each, a
 test that fails once the bug is fixed upstream, so that its workaround can go.
 
-1. jupyter-cache creates its database when it is first used; Sphinx's parallel readers
-   then race to create it ("table settings already exists": reported as
-   sphinx-doc/sphinx#12481, which belongs to MyST-NB and jupyter-cache).  It is created
-   as the build starts.
-2. jupyter_client picks a kernel's TCP ports before the kernel binds them, and another
+1. jupyter_client picks a kernel's TCP ports before the kernel binds them, and another
    process may take them meanwhile (jupyter/jupyter_client#487; the fix is JEP 66, not
    adopted): a kernel then dies with "ZMQError: Address already in use".  Kernels started
    through ``UnixSocketProvisioner`` talk over Unix sockets in a folder of their own.
-3. MyST-NB's ``nb_merge_streams`` ends every stream message with a newline (myst-nb 1.4.0,
+2. MyST-NB's ``nb_merge_streams`` ends every stream message with a newline (myst-nb 1.4.0,
    ``coalesce_streams``), so a printed line that the kernel sent in two messages gains a
    blank line, and two builds of one page differ (no upstream issue yet): messages that
    follow each other are joined first.
-4. sphinxcontrib-katex 0.9.11 connects to its render server once the server's socket file
+3. sphinxcontrib-katex 0.9.11 connects to its render server once the server's socket file
    exists, which can be before the server listens: the connection is refused and the
    build crashes (no upstream issue yet).  The connection is retried until the server
    listens.
-5. sphinxcontrib-katex 0.9.11 keeps one connection to its render server per process, and
-   Sphinx's parallel writers are forked from a process that has one: their requests and
-   replies interleave on it (no upstream issue yet).  Each forked process opens its own.
-6. Sphinx 9.0's Chinese search names its JavaScript stemmer ``ChineseStemmer``, which does
+4. Sphinx 9.0's Chinese search names its JavaScript stemmer ``ChineseStemmer``, which does
    not exist, and the search page hangs (sphinx-doc/sphinx#14229, fixed in Sphinx 9.1,
    which needs Python 3.12); and it looks a query up as one word where the index holds
    jieba's words (反向传播 is indexed as 反向 + 传播), so it finds nothing (no upstream
    issue yet): the query is cut into the longest words the index knows.
-7. accessible-pygments 0.0.5 (Furo's) configures the root logger at INFO when imported,
+5. accessible-pygments 0.0.5 (Furo's) configures the root logger at INFO when imported,
    and every library's INFO lines then reach the console (no upstream issue yet): the root
    logger is configured first, at WARNING.
-8. MyST-NB 1.4.0 copies its stylesheet once the pages are written (build-finished), so the
+6. MyST-NB 1.4.0 copies its stylesheet once the pages are written (build-finished), so the
    pages of a first build link it without the checksum Sphinx adds to every stylesheet
    (``?v=...``) and the pages of the next build with it: builds of the same sources differ
    (no upstream issue yet).  It is copied before the pages are written.
-9. MyST-NB 1.4.0 writes a page's notebook to jupyter_execute/ without its outputs when it
+7. MyST-NB 1.4.0 writes a page's notebook to jupyter_execute/ without its outputs when it
    took them from the execution cache (it writes the notebook it read, not the one it
    rendered; no upstream issue yet): ``executed_notebook`` merges them in from the cache.
+8. Sphinx gives a toctree's caption role="heading" but no aria-level, which ARIA 1.2
+   requires (sphinx-doc/sphinx#14030, open; the fix is sphinx-doc/sphinx#14437): level 2,
+   ARIA's default, is written out in the pages and Furo's navigation.
 """
 
 import logging
@@ -59,15 +55,7 @@ from sphinx.search.zh import SearchChinese
 from sphinxcontrib.katex import KaTeXServer
 
 
-# -- 1. jupyter-cache's database, created before the parallel readers start ----------------
-
-def create_execution_cache(app):
-    config = app.env.mystnb_config  # MyST-NB's settings, its cache's folder set
-    if config.execution_mode == "cache":
-        get_cache(config.execution_cache_path).get_cache_limit()
-
-
-# -- 2. Kernels over Unix sockets ------------------------------------------------------------
+# -- 1. Kernels over Unix sockets ------------------------------------------------------------
 
 class UnixSocketProvisioner(LocalProvisioner):
     """jupyter_client's local kernels, over Unix sockets in a folder of each kernel's own.
@@ -85,7 +73,7 @@ class UnixSocketProvisioner(LocalProvisioner):
             shutil.rmtree(self.sockets, ignore_errors=True)
 
 
-# -- 3. Printed lines stay whole -------------------------------------------------------------
+# -- 2. Printed lines stay whole -------------------------------------------------------------
 
 def coalesce_streams(outputs: list[NotebookNode]) -> list[NotebookNode]:
     """MyST-NB's merge of the stream outputs, after joining those that follow each other on
@@ -101,7 +89,7 @@ def coalesce_streams(outputs: list[NotebookNode]) -> list[NotebookNode]:
     return myst_nb_coalesce_streams(joined)
 
 
-# -- 4 and 5. KaTeX's render server ----------------------------------------------------------
+# -- 3. KaTeX's render server ----------------------------------------------------------
 
 upstream_start_server_process = KaTeXServer.__dict__["start_server_process"]  # (for tests)
 
@@ -126,19 +114,7 @@ def connect(path) -> socket.socket:
     return sock
 
 
-def own_katex_connection():
-    """In a forked process: a connection of its own to the parent's render server (which
-    the parent stops at its exit, as ever)."""
-    server = KaTeXServer.katex_server
-    if server is not None:
-        KaTeXServer.katex_server = KaTeXServer(server.rundir, server.process,
-                                               connect(server.rundir / "katex.sock"))
-
-
-os.register_at_fork(after_in_child=own_katex_connection)  # once per process
-
-
-# -- 6. Chinese search -----------------------------------------------------------------------
+# -- 4. Chinese search -----------------------------------------------------------------------
 
 class ChineseSearch(SearchChinese):
     language_name = "English"  # names the JS stemmer class it ships (sphinx-doc/sphinx#14229)
@@ -149,19 +125,19 @@ class ChineseSearch(SearchChinese):
         super().__init__(options)
 
 
-# -- 7. The root logger ----------------------------------------------------------------------
+# -- 5. The root logger ----------------------------------------------------------------------
 
 logging.basicConfig(level=logging.WARNING)  # before Sphinx imports the theme
 
 
-# -- 8. MyST-NB's stylesheet ------------------------------------------------------------------
+# -- 6. MyST-NB's stylesheet ------------------------------------------------------------------
 
 def copy_mystnb_css(app, builder):
     os.makedirs(os.path.join(app.outdir, "_static"), exist_ok=True)
     add_global_html_resources(app, exception=None)  # what MyST-NB does at build-finished
 
 
-# -- 9. A page's executed notebook -------------------------------------------------------------
+# -- 7. A page's executed notebook -------------------------------------------------------------
 
 def executed_notebook(app, ipynb) -> NotebookNode:
     """The notebook MyST-NB wrote for a page, with the outputs the page shows."""
@@ -172,13 +148,24 @@ def executed_notebook(app, ipynb) -> NotebookNode:
     return notebook
 
 
+# -- 8. Toctree captions' heading level --------------------------------------------------------
+
+CAPTION = 'role="heading"><span class="caption-text">'
+
+
+def caption_heading_level(app, pagename, templatename, context, doctree):
+    for key in ("body", "furo_navigation_tree"):  # the page's toctrees, and the sidebar's
+        if isinstance(context.get(key), str):
+            context[key] = context[key].replace(CAPTION, CAPTION.replace('"heading"', '"heading" aria-level="2"'))
+
+
 def setup(app):
-    app.connect("builder-inited", create_execution_cache, priority=800)  # after MyST-NB's
     # Read when a process starts its first kernel: the book's processes, and what they fork.
     os.environ.setdefault("JUPYTER_DEFAULT_PROVISIONER_NAME", "book-unix-sockets")
     render.coalesce_streams = coalesce_streams  # the name MyST-NB's renderer calls
     KaTeXServer.start_server_process = classmethod(start_server_process)
     app.add_search_language(ChineseSearch)
     app.connect("write-started", copy_mystnb_css)
+    app.connect("html-page-context", caption_heading_level, priority=600)  # after Furo's own
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 

@@ -1,4 +1,4 @@
-// Sphinx's splitQuery (searchtools.js), for Chinese search (src/book/patches.py, 6.):
+// Sphinx's splitQuery (searchtools.js), for Chinese search (src/book/patches.py, 4.):
 // the same splitting for everything but Chinese, which is cut into the longest words
 // the search index knows.
 var splitQuery = (query) => {
