@@ -29,17 +29,20 @@ class InlineSVG:
 def clean(svg: str, title: str) -> str:
     """An SVG document made fit to sit inside a page, reproducibly.
 
-    Drops the XML prolog, comments, Graphviz's per-element titles and the metadata
-    block; gives every id a prefix unique to this figure (two figures on one page do not
+    Drops the XML prolog, comments, Graphviz's per-element titles (a box's name stays, as
+    ``data-node``) and the metadata block; gives every id a prefix unique to this figure (two figures on one page do not
     clash); draws black as the text colour of the page (light or dark); makes it an image
     whose accessible name is ``title``.
 
     >>> print(clean('<?xml version="1.0"?><!-- x --><svg width="10pt"><g id="a">'
-    ...             '<title>n1</title><path fill="black" clip-path="url(#a)"/></g></svg>',
+    ...             '<title>n1</title><path fill="black" clip-path="url(#a)"/></g>'
+    ...             '<g id="node1" class="node"><title>q0</title></g></svg>',
     ...             "A & B"))  # doctest: +ELLIPSIS
-    <svg role="img" aria-label="A &amp; B" fill="currentColor" width="10pt"><title>A &amp; B</title><g id="bf...-a"><path fill="currentColor" clip-path="url(#bf...-a)"/></g></svg>
+    <svg role="img" aria-label="A &amp; B" fill="currentColor" width="10pt"><title>A &amp; B</title><g id="bf...-a"><path fill="currentColor" clip-path="url(#bf...-a)"/></g><g id="bf...-node1" class="node" data-node="q0"></g></svg>
     """
     svg = svg[svg.index("<svg"):]
+    # A box's Graphviz name stays, as data-node: a page's script finds the box's numbers by it.
+    svg = re.sub(r'(<g id="[^"]*" class="node")>\s*<title>([^<]*)</title>', r'\1 data-node="\2">', svg)
     svg = re.sub(r"<!--.*?-->|<metadata>.*?</metadata>|<title>.*?</title>", "", svg, flags=re.S)
     svg = re.sub(r"\n\s*\n", "\n", svg).strip()
     # Graphviz writes "-" as &#45;: characters, not digits to be read as numbers.
