@@ -140,11 +140,6 @@ def numbers_html(template: str) -> str:
     return "".join(out)
 
 
-def label(text: str) -> str:
-    """A knob's name as HTML: y_target with its subscript."""
-    return re.sub(r"\b([a-z])_(\w+)", r"\1<sub>\2</sub>", html.escape(text))
-
-
 class FactoryPanel(SphinxDirective):
     required_arguments = 1  # the glue key of the page's explore.panel(...)
     option_spec = {"figure": directives.unchanged, "formulas": directives.unchanged,
@@ -186,7 +181,7 @@ class FactoryPanel(SphinxDirective):
                 f'<p class="bf-panel-intro">{html.escape(intro)}</p>', '<div class="bf-knobs">']
         for knob in knobs:
             low, high, step = KNOBS[knob]
-            field, name = f"{ident}-{knob}", label(said[knob])
+            field, name = f"{ident}-{knob}", html.escape(said[knob])
             head.append(
                 f'<div class="bf-knob" data-knob="{knob}">'
                 f'<label for="{field}">{name}</label>'
@@ -195,7 +190,7 @@ class FactoryPanel(SphinxDirective):
                 f'<input type="range" class="bf-slider" min="{low}" max="{high}" step="{step}" '
                 f'aria-label="{html.escape(said["slider"].format(knob=said[knob]))}">'
                 f'<p class="bf-error" id="{field}-error" hidden></p></div>')
-        head.append(f'</div><p><button type="button" class="bf-reset">{html.escape(said["reset"])}</button></p>')
+        head.append(f'</div><div class="bf-buttons"><button type="button" class="bf-reset">{html.escape(said["reset"])}</button></div>')
         panel += nodes.raw("", "\n".join(head) + "\n", format="html")
 
         if formulas:
@@ -210,8 +205,8 @@ class FactoryPanel(SphinxDirective):
         if config["walk"]:
             tail += [f'<div class="bf-walk" role="group" aria-labelledby="{ident}-walk">',
                      f'<p class="bf-walk-title" id="{ident}-walk">{html.escape(said["walk"])}</p>',
-                     f'<p><button type="button" class="bf-previous">{html.escape(said["previous"])}</button> '
-                     f'<button type="button" class="bf-next">{html.escape(said["next"])}</button></p>',
+                     f'<div class="bf-buttons"><button type="button" class="bf-previous">{html.escape(said["previous"])}</button>'
+                     f'<button type="button" class="bf-next">{html.escape(said["next"])}</button></div>',
                      '<p class="bf-walk-step" aria-live="polite"></p></div>']
         if replay:
             tail += ['<div class="bf-replay"><p class="bf-outcome" aria-live="polite"></p>',
