@@ -164,7 +164,9 @@ class FactoryPanel(SphinxDirective):
         if replay and "lr" not in data["seed"]:
             raise self.error("factory-panel: a replay needs the page's learning rate: "
                              "explore.panel(..., lr=lr, tolerance=tolerance)")
-        self.env.factory_cases[self.env.docname] = {"cases": data["cases"], "descents": data["descents"]}
+        page = self.env.factory_cases.setdefault(self.env.docname, {"cases": [], "descents": []})
+        page["cases"] += data["cases"]
+        page["descents"] += data["descents"]
 
         ident = f"bf-panel-{self.env.new_serialno('factory-panel')}"
         said = words()
