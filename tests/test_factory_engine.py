@@ -1,4 +1,4 @@
-"""The page's engine (docs/_static/factory-engine.js) computes what torch computes: its own
+"""The page's engine (docs/_static/factory-engine.js, and factory-replay.js's descent) computes what torch computes: its own
 unit tests pass under Node's test runner, and for every case burger_factory.explore has
 torch compute (the panel's cases, and the epilogue's descents for several learning rates),
 the engine's numbers are torch's within 1e-9, written as the book writes them."""
@@ -14,12 +14,14 @@ from burger_factory import explore
 
 NODE = ROOT / ".venv" / "bin" / "node"
 ENGINE = ROOT / "docs" / "_static" / "factory-engine.js"
+REPLAY = ROOT / "docs" / "_static" / "factory-replay.js"  # the descent
 
 
 def node(script: str, data) -> object:
     """Run ``script`` in Node with the engine as ``engine`` and ``data`` as ``data``: what it
     prints, read as JSON."""
-    program = f"const engine = require({json.dumps(str(ENGINE))});\nconst data = JSON.parse(require('fs').readFileSync(0, 'utf8'));\n{script}"
+    program = (f"const engine = require({json.dumps(str(ENGINE))});\nrequire({json.dumps(str(REPLAY))});\n"
+               f"const data = JSON.parse(require('fs').readFileSync(0, 'utf8'));\n{script}")
     done = subprocess.run([str(NODE), "-e", program], input=json.dumps(data), capture_output=True,
                           text=True, timeout=120)
     assert done.returncode == 0, done.stderr

@@ -11,14 +11,14 @@ hidden cell) and places the panel where it belongs::
 
 The panel's words are the page's language (``sphinx.locale._``: docs/locale/).  Its markup
 is hidden until its script runs (docs/_static/factory-panel.js, with the engine,
-factory-engine.js, and factory-panel.css, added to the pages that have a panel only), so
-that without JavaScript the page is the book's static page.  The script recomputes the
-factory for the reader's knobs, and rewrites the numbers of the ``figure`` (a figure drawn
-by ``burger_factory.pictures``: its boxes keep their Graphviz names), of the ``formulas``
-(written in the panel), of the ``table`` of the backward pass (an element holding station
-5's table), and with ``walk``, steps through the backward pass in the order torch ran it;
-with ``replay``, it replays the epilogue's gradient descent.  The cases torch computed for
-the page go to ``_static/factory-cases.json``, for the tests: the page does not grow by them.
+factory-engine.js, and factory-panel.css, on the pages that have a panel only), so that
+without JavaScript the page is the book's static page.  The script recomputes the factory
+for the reader's knobs and rewrites the numbers of the ``figure`` (drawn by
+``burger_factory.pictures``: its boxes keep their Graphviz names), of the ``formulas`` (in
+the panel) and of the ``table`` of the backward pass (an element holding station 5's);
+with ``walk`` it steps through the backward pass in the order torch ran it, with ``replay``
+it replays the epilogue's gradient descent.  The cases torch computed for the page go to
+``_static/factory-cases.json``, for the tests: the page does not grow by them.
 """
 
 import html
@@ -31,30 +31,22 @@ from docutils.parsers.rst import directives
 from myst_nb.core.variables import RetrievalError
 from myst_nb.ext.glue.utils import retrieve_glue_data
 from sphinx.locale import _
-from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
-
-logger = logging.getLogger(__name__)
 
 CASES = "factory-cases.json"
 PANEL = "application/vnd.burger-factory.panel+json"  # what explore.panel(...) glues
-SCRIPTS = ("factory-engine.js", "factory-panel.js")
 
-# Each formula a panel may show: its TeX, and its numbers, {key} for a number the script
-# writes, {(key)} for one it puts in parentheses when it is negative.
+# Each formula a panel may show, as HTML: {key} is a number the script writes, {(key)} one
+# it puts in parentheses when negative.
+D = "∂Loss/∂"
 FORMULAS = {
-    "u": (r"u = w \cdot x", "= {w} × {(x)} = {u}"),
-    "y": (r"y = v \cdot u", "= {v} × {(u)} = {y}"),
-    "loss": (r"\text{Loss} = (y - y_{\text{target}})^2", "= ({y} − {(target)})² = {loss}"),
-    "dloss_dy": (r"\frac{\partial \text{Loss}}{\partial y} = 2(y - y_{\text{target}})",
-                 "= 2 · ({y} − {(target)}) = {dloss_dy}"),
-    "dloss_dv": (r"\frac{\partial \text{Loss}}{\partial v} = \frac{\partial \text{Loss}}{\partial y}"
-                 r" \cdot \frac{\partial y}{\partial v}", "= {dloss_dy} · {(u)} = {dloss_dv}"),
-    "dloss_du": (r"\frac{\partial \text{Loss}}{\partial u} = \frac{\partial \text{Loss}}{\partial y}"
-                 r" \cdot \frac{\partial y}{\partial u}", "= {dloss_dy} · {(v)} = {dloss_du}"),
-    "dloss_dw": (r"\frac{\partial \text{Loss}}{\partial w} = \frac{\partial \text{Loss}}{\partial y}"
-                 r" \cdot \frac{\partial y}{\partial u} \cdot \frac{\partial u}{\partial w}",
-                 "= {dloss_dy} · {(v)} · {(x)} = {dloss_dw}"),
+    "u": "<i>u</i> = <i>w</i> · <i>x</i> = {w} × {(x)} = {u}",
+    "y": "<i>y</i> = <i>v</i> · <i>u</i> = {v} × {(u)} = {y}",
+    "loss": "Loss = (<i>y</i> − <i>y</i><sub>target</sub>)² = ({y} − {(target)})² = {loss}",
+    "dloss_dy": f"{D}<i>y</i> = 2(<i>y</i> − <i>y</i><sub>target</sub>) = 2 · ({{y}} − {{(target)}}) = {{dloss_dy}}",
+    "dloss_dv": f"{D}<i>v</i> = {D}<i>y</i> · ∂<i>y</i>/∂<i>v</i> = {{dloss_dy}} · {{(u)}} = {{dloss_dv}}",
+    "dloss_du": f"{D}<i>u</i> = {D}<i>y</i> · ∂<i>y</i>/∂<i>u</i> = {{dloss_dy}} · {{(v)}} = {{dloss_du}}",
+    "dloss_dw": f"{D}<i>w</i> = {D}<i>y</i> · ∂<i>y</i>/∂<i>u</i> · ∂<i>u</i>/∂<i>w</i> = {{dloss_dy}} · {{(v)}} · {{(x)}} = {{dloss_dw}}",
 }
 # The knobs: the key the URL and the engine use, and each slider's range (a typed number
 # may lie outside it).
@@ -110,34 +102,12 @@ def words() -> dict[str, str]:
     }
 
 
-class factory_panel(nodes.General, nodes.Element):
-    """The panel: hidden until its script runs; its config in ``data-config``."""
-
-
-def visit_panel(self, node):
-    self.body.append(f'<section class="bf-panel" id="{node["ids"][0]}" hidden '
-                     f'aria-labelledby="{node["ids"][0]}-title" '
-                     f'data-config="{html.escape(json.dumps(node["config"], ensure_ascii=False, separators=(",", ":")))}">\n')
-
-
-def depart_panel(self, node):
-    self.body.append("</section>\n")
-
-
-def skip_panel(self, node):  # other formats: the static page only
-    raise nodes.SkipNode
-
-
-def numbers_html(template: str) -> str:
-    """A formula's numbers as spans the script fills: {key}, {(key)}."""
-    out = []
-    for i, part in enumerate(re.split(r"\{(\(?\w+\)?)\}", template)):
-        if i % 2 == 0:
-            out.append(html.escape(part))
-        else:
-            key, operand = part.strip("()"), part.startswith("(")
-            out.append(f'<span class="bf-n{" bf-operand" if operand else ""}" data-quantity="{key}"></span>')
-    return "".join(out)
+def formula_html(template: str) -> str:
+    """A formula whose numbers are spans the script fills: {key}, {(key)}."""
+    def span(match: re.Match) -> str:
+        operand = match.group(1).startswith("(")
+        return f'<span class="bf-n{" bf-op" if operand else ""}" data-quantity="{match.group(1).strip("()")}"></span>'
+    return re.sub(r"\{(\(?\w+\)?)\}", span, template)
 
 
 class FactoryPanel(SphinxDirective):
@@ -168,54 +138,42 @@ class FactoryPanel(SphinxDirective):
         page["cases"] += data["cases"]
         page["descents"] += data["descents"]
 
-        ident = f"bf-panel-{self.env.new_serialno('factory-panel')}"
+        ident = f"bf{self.env.new_serialno('factory-panel')}"
         said = words()
         knobs = [k for k in KNOBS if k in data["seed"] and (k != "lr" or replay)]
-        config = {key: data[key] for key in ("seed", "graph", "order", "most", "limit", "tolerance")
-                  if key in data}
-        config.update(figure=self.options.get("figure"), table=self.options.get("table"),
-                      walk="walk" in self.options, replay=replay, knobs=knobs, words=said)
-        panel = factory_panel(config=config, ids=[ident])
-        self.set_source_info(panel)
-
-        intro = said["intro_replay"] if replay else said["intro"] if config["figure"] else said["intro_no_graph"]
-        head = [f'<p class="bf-panel-title" id="{ident}-title">{html.escape(said["title"])}</p>',
-                f'<p class="bf-panel-intro">{html.escape(intro)}</p>', '<div class="bf-knobs">']
+        walk = "walk" in self.options
+        config = {key: data[key] for key in ("seed", "graph", "order", "most", "limit", "tolerance") if key in data}
+        config.update(figure=self.options.get("figure"), table=self.options.get("table"), knobs=knobs,
+                      words={k: said[k] for k in ["empty", "nan", "large", "overflow"]
+                             + (["walk_intro", "step", "machine", "pass", "store"] if walk else [])
+                             + (["filled", "unfinished", "diverged", "chart", "step_axis"] if replay else [])})
+        text = {k: html.escape(v) for k, v in said.items()}
+        intro = text["intro_replay"] if replay else text["intro"] if config["figure"] else text["intro_no_graph"]
+        out = [f'<section class="bf-panel" id="{ident}" hidden aria-labelledby="{ident}-title" data-config=\''
+               + html.escape(json.dumps(config, ensure_ascii=False, separators=(",", ":")), quote=False).replace("'", "&#x27;")
+               + "'>", f'<p class="bf-panel-title" id="{ident}-title">{text["title"]}</p>',
+               f'<p class="bf-panel-intro">{intro}</p><div class="bf-knobs">']
         for knob in knobs:
             low, high, step = KNOBS[knob]
-            field, name = f"{ident}-{knob}", html.escape(said[knob])
-            head.append(
-                f'<div class="bf-knob" data-knob="{knob}">'
-                f'<label for="{field}">{name}</label>'
-                f'<input type="text" id="{field}" class="bf-field" autocomplete="off" spellcheck="false" '
-                f'aria-describedby="{field}-error">'
-                f'<input type="range" class="bf-slider" min="{low}" max="{high}" step="{step}" '
-                f'aria-label="{html.escape(said["slider"].format(knob=said[knob]))}">'
-                f'<p class="bf-error" id="{field}-error" hidden></p></div>')
-        head.append(f'</div><div class="bf-buttons"><button type="button" class="bf-reset">{html.escape(said["reset"])}</button></div>')
-        panel += nodes.raw("", "\n".join(head) + "\n", format="html")
-
+            field = f"{ident}-{knob}"
+            out.append(f'<div class="bf-knob" data-knob="{knob}"><label for="{field}">{text[knob]}</label>'
+                       f'<input type="text" id="{field}" class="bf-field" autocomplete="off" '
+                       f'aria-describedby="{field}-error"><input type="range" class="bf-slider" min="{low}" '
+                       f'max="{high}" step="{step}" aria-label="{html.escape(said["slider"].format(knob=said[knob]))}">'
+                       f'<p class="bf-error" id="{field}-error" hidden></p></div>')
+        out.append(f'</div><div class="bf-buttons"><button type="button" class="bf-reset">{text["reset"]}</button></div>')
         if formulas:
-            box = nodes.container(classes=["bf-formulas"])
-            for name in formulas:
-                latex, numbers = FORMULAS[name]
-                box += nodes.paragraph("", "", nodes.math(latex, latex), nodes.Text(" "),
-                                       nodes.raw("", f'<span class="bf-numbers">{numbers_html(numbers)}</span>',
-                                                 format="html"), classes=["bf-formula"])
-            panel += box
-        tail = []
-        if config["walk"]:
-            tail += [f'<div class="bf-walk" role="group" aria-labelledby="{ident}-walk">',
-                     f'<p class="bf-walk-title" id="{ident}-walk">{html.escape(said["walk"])}</p>',
-                     f'<div class="bf-buttons"><button type="button" class="bf-previous">{html.escape(said["previous"])}</button>'
-                     f'<button type="button" class="bf-next">{html.escape(said["next"])}</button></div>',
-                     '<p class="bf-walk-step" aria-live="polite"></p></div>']
+            out += ['<div class="bf-formulas">', *(f'<p class="bf-formula">{formula_html(FORMULAS[f])}</p>' for f in formulas), "</div>"]
+        if walk:
+            out += [f'<div class="bf-walk" role="group" aria-labelledby="{ident}-walk">',
+                    f'<p class="bf-walk-title" id="{ident}-walk">{text["walk"]}</p><div class="bf-buttons">'
+                    f'<button type="button" class="bf-previous">{text["previous"]}</button>'
+                    f'<button type="button" class="bf-next">{text["next"]}</button></div>',
+                    '<p class="bf-walk-step" aria-live="polite"></p></div>']
         if replay:
-            tail += ['<div class="bf-replay"><p class="bf-outcome" aria-live="polite"></p>',
-                     '<svg class="bf-chart" role="img" viewBox="0 0 640 330"></svg></div>']
-        if tail:
-            panel += nodes.raw("", "\n".join(tail) + "\n", format="html")
-        return [panel]
+            out += ['<p class="bf-outcome" aria-live="polite"></p>',
+                    '<svg class="bf-chart" role="img" viewBox="0 0 640 330"></svg>']
+        return [nodes.raw("", "\n".join([*out, "</section>"]) + "\n", format="html")]
 
 
 def init_cases(app, env, docnames):
@@ -232,9 +190,11 @@ def merge_cases(app, env, docnames, other):
 
 
 def add_scripts(app, pagename, templatename, context, doctree):
-    """The panel's script, engine and style: on the pages that have a panel only."""
-    if pagename in getattr(app.env, "factory_cases", {}):
-        for script in SCRIPTS:
+    """The panel's script, engine and style: on the pages that have a panel only (and the
+    replay's on the page that has a replay)."""
+    page = getattr(app.env, "factory_cases", {}).get(pagename)
+    if page is not None:
+        for script in ("factory-engine.js", *(["factory-replay.js"] if page["descents"] else []), "factory-panel.js"):
             app.add_js_file(script, defer="defer")
         app.add_css_file("factory-panel.css")
 
@@ -251,8 +211,6 @@ def write_cases(app, exception):
 
 
 def setup(app):
-    app.add_node(factory_panel, html=(visit_panel, depart_panel),
-                 **{f: (skip_panel, None) for f in ("latex", "text", "man", "texinfo")})
     app.add_directive("factory-panel", FactoryPanel)
     app.connect("env-before-read-docs", init_cases)
     app.connect("env-purge-doc", purge_cases)

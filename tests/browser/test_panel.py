@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import torch
 import torch_factory
-from chromium import PHONE
+from chromium import PHONE, besides_left_behind
 from project import FOLDERS
 
 from burger_factory import explore
@@ -74,6 +74,12 @@ def wrong(shown: dict[str, list[str]], case: dict) -> list:
     return bad
 
 
+def trouble(problems: list[str]) -> list[str]:
+    """What went wrong on the page (console errors, failed requests...), less the request for
+    the page's icon that Chromium drops when the panel changes the address: no fault of it."""
+    return besides_left_behind(problems)
+
+
 def field(page, knob: str):
     return page.locator(f'.bf-knob[data-knob="{knob}"] .bf-field')
 
@@ -110,8 +116,8 @@ def test_every_case_typed_into_station_5_shows_torchs_numbers_everywhere(open_pa
         shown = page.evaluate(SHOWN)
         assert wrong(shown, case) == [], case["knobs"]
     counts = {name: page.locator(selector).count() for name, selector in places.items()}
-    assert counts == {"figure": 14, "formulas": 13, "table": 17}, counts
-    assert problems == []
+    assert counts == {"figure": 14, "formulas": 10, "table": 17}, counts
+    assert trouble(problems) == []
 
 
 @pytest.mark.parametrize("lang", FOLDERS)
@@ -128,7 +134,7 @@ def test_the_named_cases_show_torchs_numbers_on_every_panel(open_page, cases, la
         assert wrong(shown, case) == [], case["knobs"]
         for key in graph.get("values", {}):  # each box of the graph shows the value of its quantity
             assert key in shown, f"{station}: the graph's {key} is not rewritten"
-    assert problems == []
+    assert trouble(problems) == []
 
 
 def test_with_the_books_knobs_the_graph_says_what_the_build_drew(open_page, site):
@@ -155,7 +161,7 @@ def test_the_step_through_walks_torchs_order_and_says_each_step_in_the_pages_lan
     before = said.inner_text()
     order, texts = torch_order(), []
     for visit in setting["order"]:
-        walk.get_by_role("button", name=setting["words"]["next"]).click()
+        walk.locator(".bf-next").click()
         text = said.inner_text()
         assert text != before
         before = text
@@ -173,9 +179,9 @@ def test_the_step_through_walks_torchs_order_and_says_each_step_in_the_pages_lan
     assert named == order, "the steps are not in the order torch ran the nodes"
     # upstream × local = product, with the live numbers: machine B's step, to v
     assert re.search(r"-23 × \(?-3\)? = 69", texts[2].replace("\n", " ")), texts[2]
-    walk.get_by_role("button", name=setting["words"]["previous"]).click()
+    walk.locator(".bf-previous").click()
     assert said.inner_text() == texts[-2]
-    assert problems == []
+    assert trouble(problems) == []
 
 
 # -- The epilogue: gradient descent, replayed ------------------------------------------------------
@@ -204,10 +210,14 @@ def test_the_epilogue_replays_torchs_descent_for_every_learning_rate(open_page, 
             assert not chart.is_visible() and curves.count() == 0
         else:
             assert chart.is_visible() and curves.count() == 3
-            for points in curves.evaluate_all("ls => ls.map(l => l.getAttribute('points'))"):
+            for steps, points in curves.evaluate_all("ls => ls.map(l => [l.dataset.steps, l.getAttribute('points')])"):
                 xy = [tuple(map(float, p.split(","))) for p in points.split()]
-                assert len(xy) == len(run["history"]) and all(map(math.isfinite, sum(xy, ())))
-    assert problems == []
+                assert int(steps) == len(run["history"]) and all(map(math.isfinite, sum(xy, ())))
+                # every step drawn while there is room for it; a long run: each column of
+                # pixels its lowest and highest point (an oscillation stays one)
+                assert len(xy) == len(run["history"]) if len(xy) < 280 else len(xy) <= 4 * 280
+                assert [x for x, _ in xy] == sorted(x for x, _ in xy)
+    assert trouble(problems) == []
 
 
 # -- The state in the address ---------------------------------------------------------------------
@@ -217,7 +227,8 @@ def test_the_knobs_live_in_the_address_through_a_reload_and_the_language_switch(
     assert [field(page, k).input_value() for k in ("w", "v", "x", "target")] == ["4", "2", "2", "10"]
     w4 = next(c for c in cases["en"]["3-error-and-backprop"]["cases"] if c["knobs"] == {**explore.SEED, "w": 4.0})
     assert wrong(page.evaluate(SHOWN), w4) == []
-    field(page, "v").fill("5")
+    field(page, "v").fill("5")  # the address follows once the reader pauses
+    page.wait_for_function("new URLSearchParams(location.search).get('v') === '5'")
     asked = {k: v[0] for k, v in parse_qs(urlsplit(page.evaluate("location.href")).query).items()}
     assert asked == {"w": "4", "v": "5", "x": "2", "target": "10"}
     page.reload()
@@ -231,7 +242,7 @@ def test_the_knobs_live_in_the_address_through_a_reload_and_the_language_switch(
     page.wait_for_selector("section.bf-panel:not([hidden])")
     assert [field(page, k).input_value() for k in ("w", "v")] == ["4", "5"]
     assert wrong(page.evaluate(SHOWN), truth) == []
-    assert problems == []
+    assert trouble(problems) == []
 
 
 def test_reset_returns_to_the_books_factory_and_a_plain_address(open_page, cases):
@@ -244,7 +255,7 @@ def test_reset_returns_to_the_books_factory_and_a_plain_address(open_page, cases
     assert wrong(page.evaluate(SHOWN), seed) == []
     assert page.evaluate("location.search") == ""
     assert "?" not in page.locator("p.book-lang-switch a").get_attribute("href")
-    assert problems == []
+    assert trouble(problems) == []
 
 
 # -- Bad input ------------------------------------------------------------------------------------
@@ -271,7 +282,7 @@ def test_bad_input_in_a_field_is_said_on_the_field_and_the_numbers_stay(open_pag
     field(page, "w").fill("4.5")
     assert not error.is_visible() and field(page, "w").get_attribute("aria-invalid") is None
     assert wrong(page.evaluate(SHOWN), torch_case(**{**good, "w": 4.5})) == []
-    assert problems == [], "a mistake of the reader's is no error of the page's"
+    assert trouble(problems) == [], "a mistake of the reader's is no error of the page's"
 
 
 @pytest.mark.parametrize("text", BAD)
@@ -281,7 +292,7 @@ def test_bad_input_in_the_address_is_said_on_the_field_and_the_books_numbers_sta
     assert error.is_visible() and field(page, "w").input_value() == text
     assert field(page, "v").input_value() == "5"
     assert wrong(page.evaluate(SHOWN), torch_case(**{**explore.SEED, "v": 5.0})) == []
-    assert problems == []
+    assert trouble(problems) == []
 
 
 # -- Without JavaScript ---------------------------------------------------------------------------
@@ -296,7 +307,7 @@ def test_without_javascript_the_page_is_the_static_page(open_page, site, station
     for svg in page.locator("article .bf-figure svg").all():  # the figures as the build drew them
         assert svg.evaluate("s => s.outerHTML.length") > 0
         assert svg.text_content() in unescape(re.sub(r"<[^>]+>", "", html))
-    assert problems == []
+    assert trouble(problems) == []
 
 
 # -- Keyboard and phone -----------------------------------------------------------------------------
@@ -343,4 +354,4 @@ def test_on_a_phone_the_panel_fits_the_screen_even_with_long_numbers(open_page, 
         width)
     assert outside == []
     assert page.evaluate("document.documentElement.scrollWidth") <= width
-    assert problems == []
+    assert trouble(problems) == []

@@ -21,7 +21,7 @@ def panels(html: str) -> list[tuple[str, dict]]:
     import html as markup
 
     return [(tag, json.loads(markup.unescape(config)))
-            for tag, config in re.findall(r'(<section class="bf-panel"[^>]*data-config="([^"]*)")', html)]
+            for tag, config in re.findall(r"(<section class=\"bf-panel\"[^>]*data-config='([^']*)')", html)]
 
 
 @pytest.mark.sphinx("html", testroot="explorable")
@@ -31,25 +31,28 @@ def test_the_panel_is_hidden_until_its_script_runs_and_carries_its_config(app):
     (tag, station), (_, replay) = panels(html)
     assert " hidden " in tag
     assert station["seed"] == explore.SEED and station["order"] == explore.order()
-    assert station["knobs"] == ["w", "v", "x", "target"] and station["walk"] and not station["replay"]
-    assert replay["knobs"] == ["w", "v", "x", "target", "lr"] and replay["replay"]
+    assert station["knobs"] == ["w", "v", "x", "target"] and replay["knobs"] == ["w", "v", "x", "target", "lr"]
     assert (replay["seed"]["lr"], replay["tolerance"], replay["most"]) == (0.002, 0.01, explore.MOST)
-    assert station["words"]["title"] == "Turn the knobs yourself"
+    assert '<p class="bf-panel-title" id="bf0-title">Turn the knobs yourself</p>' in html
+    assert set(station["words"]) == {"empty", "nan", "large", "overflow",  # what the script says
+                                     "walk_intro", "step", "machine", "pass", "store"}
+    assert {"filled", "unfinished", "diverged", "chart"} <= set(replay["words"])
     for knob in station["knobs"]:  # each knob: a labelled field and a named slider
-        assert re.search(rf'<label for="bf-panel-0-{knob}">[^<]+</label><input type="text" id="bf-panel-0-{knob}"', html)
+        assert re.search(rf'<label for="bf0-{knob}">[^<]+</label><input type="text" id="bf0-{knob}"', html)
     assert html.count('class="bf-slider"') == 4 + 5
+    assert html.count('class="bf-walk-step" aria-live="polite"') == 1 and html.count('class="bf-chart"') == 1
 
 
 @pytest.mark.sphinx("html", testroot="explorable")
-def test_the_formulas_are_math_with_the_numbers_marked_for_the_script(app):
+def test_the_formulas_have_their_numbers_marked_for_the_script(app):
     app.build()
     html = (app.outdir / "index.html").read_text(encoding="utf-8")
     formulas = re.findall(r'<p class="bf-formula">(.*?)</p>', html, flags=re.S)
     assert len(formulas) == 2
-    assert "Loss" in formulas[0] and 'class="math' in formulas[0]
+    assert formulas[0].startswith("Loss = (<i>y</i> − <i>y</i><sub>target</sub>)² = (")
     marked = re.findall(r'data-quantity="(\w+)"', formulas[1])
     assert marked == ["dloss_dy", "v", "x", "dloss_dw"]
-    assert 'class="bf-n bf-operand" data-quantity="v"' in formulas[1]  # in parentheses if negative
+    assert 'class="bf-n bf-op" data-quantity="v"' in formulas[1]  # in parentheses if negative
 
 
 @pytest.mark.sphinx("html", testroot="explorable")
@@ -57,10 +60,10 @@ def test_only_a_page_with_a_panel_loads_its_script_and_the_cases_go_to_the_site(
     app.build()
     index = (app.outdir / "index.html").read_text(encoding="utf-8")
     plain = (app.outdir / "plain.html").read_text(encoding="utf-8")
-    for name in ("factory-engine.js", "factory-panel.js", "factory-panel.css"):
+    for name in ("factory-engine.js", "factory-replay.js", "factory-panel.js", "factory-panel.css"):
         assert name in index and name not in plain, name
-    assert re.search(r'<script defer="defer" src="_static/factory-engine\.js[^"]*"></script>\s*'
-                     r'<script defer="defer" src="_static/factory-panel\.js', index)
+    scripts = re.findall(r'<script defer="defer" src="_static/(factory-[\w-]+\.js)', index)
+    assert scripts == ["factory-engine.js", "factory-replay.js", "factory-panel.js"]  # in this order
     cases = json.loads((app.outdir / "_static" / "factory-cases.json").read_text(encoding="utf-8"))
     assert cases["index"]["cases"][0]["dloss_dw"] == 16.0
     assert [d["outcome"] for d in cases["index"]["descents"]] == ["filled"]
@@ -72,11 +75,15 @@ def test_only_a_page_with_a_panel_loads_its_script_and_the_cases_go_to_the_site(
                     confoverrides={"language": "zh_CN", "locale_dirs": [str(ROOT / "docs" / "locale")]})
 def test_the_panels_words_are_the_pages_language(app):
     app.build()
-    (_, station), _ = panels((app.outdir / "index.html").read_text(encoding="utf-8"))
-    assert station["words"]["title"] == "自己动手拧旋钮"
-    untranslated = [key for key, text in station["words"].items()
-                    if not re.search(r"[\u4e00-\u9fff]", text) and key != "step_axis"]
+    html = (app.outdir / "index.html").read_text(encoding="utf-8")
+    (_, station), (_, replay) = panels(html)
+    assert '<p class="bf-panel-title" id="bf0-title">自己动手拧旋钮</p>' in html
+    said = {**station["words"], **replay["words"]}
+    untranslated = [key for key, text in said.items() if not re.search(r"[\u4e00-\u9fff]", text)]
     assert untranslated == [], untranslated
+    markup = re.sub(r"data-config='[^']*'|<[^>]+>", " ", re.search(r'<section class="bf-panel".*?</section>', html, re.S).group(0))
+    english = [w for w in re.findall(r"[A-Za-z]{3,}", markup) if w not in ("Loss", "target", "PyTorch")]
+    assert english == [], english
 
 
 @pytest.mark.sphinx("html", testroot="explorable", freshenv=True)

@@ -1,9 +1,10 @@
-// The page's engine (docs/_static/factory-engine.js), on its own: `node --test tests/js/`
+// The page's engine (docs/_static/factory-engine.js, and factory-replay.js's descent), on its own: `node --test tests/js/`
 // (tests/test_factory_engine.py runs it, and checks it against torch case by case).
 const test = require("node:test");
 const assert = require("node:assert/strict");
 const path = require("node:path");
 const engine = require(path.join(__dirname, "..", "..", "docs", "_static", "factory-engine.js"));
+require(path.join(__dirname, "..", "..", "docs", "_static", "factory-replay.js")); // engine.descent
 
 const SEED = { w: 3, v: 2, x: 2, target: 10 };
 // torch's order of the backward pass, as a page's config carries it (explore.order()).
@@ -45,7 +46,7 @@ test("every gradient agrees with a finite difference, for many knobs", () => {
 });
 
 test("a value used twice collects both gradients (micrograd's check)", () => {
-  const a = new engine.Value(3, "a", { requiresGrad: true });
+  const a = Object.assign(new engine.Value(3, "a"), { requiresGrad: true });
   const b = a.mul(a, "b");
   b.backward();
   assert.equal(a.grad, 6);
