@@ -29,16 +29,17 @@
   // The loss, and below it knobs w and v, step by step.
   function chart(svg, history, axis) {
     const [width, left, top, height] = [640, 64, 14, 128];
+    let drawn = 0; // the chart's elements are the same each time: drawn again, not made again
     const draw = (name, attributes, text) => {
-      const element = svg.appendChild(document.createElementNS("http://www.w3.org/2000/svg", name));
+      const element = svg.children[drawn++] || svg.appendChild(document.createElementNS("http://www.w3.org/2000/svg", name));
       for (const [k, v] of Object.entries(attributes)) element.setAttribute(k, v);
       if (text !== undefined) element.textContent = text;
     };
     const across = (i) => left + (width - left - 16) * (history.length > 1 ? i / (history.length - 1) : 1);
     const short = (value) => engine.format(Number(value.toPrecision(3)));
     const per = Math.ceil(history.length / 280); // steps a column of pixels shows (a long run: several)
-    svg.replaceChildren();
-    svg.setAttribute("style", "display: block; width: 100%; height: auto; font-size: 13px; fill: currentColor");
+    const size = matchMedia("(max-width: 40em)").matches ? 24 : 13; // a phone shows the chart at half size
+    svg.setAttribute("style", `display: block; width: 100%; height: auto; font-size: ${size}px; fill: currentColor`);
     [[3], [0, 1]].forEach((columns, panel) => {
       const y0 = top + panel * (height + 34);
       let low = panel ? Infinity : 0;
