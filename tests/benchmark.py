@@ -203,8 +203,8 @@ def bench_panel(site: Path) -> list[tuple[str, str, str]]:
     with served(site) as base, sync_playwright() as p:
         browser = launch_chromium(p)
         for page_name, setup, knob, values in (
-                ("5-backward-by-hand", ".bf-next", "w", [3 + i / 10 for i in range(30)]),
-                ("6-the-factory-learns", None, "lr", [0.03 + i / 1e5 for i in range(30)])):
+                ("5-backward-by-hand", ".bf-next", "w", [3 + i / 10 for i in range(65)]),
+                ("6-the-factory-learns", None, "lr", [0.03 + i / 1e5 for i in range(65)])):
             page = browser.new_page()
             page.goto(f"{base}/en/{page_name}.html", wait_until="networkidle")
             if setup:

@@ -90,10 +90,11 @@
       const left = box.x + (box.width - scale * (before + length)) / 2;
       pieces.forEach((piece, j) => {
         const el = piece.el;
-        if (scale < 1 || el !== last) el.setAttribute("textLength", scale * (el === last ? length : pieces[j + 1].x - piece.x));
+        const set = (name, value) => el.getAttribute(name) !== value && el.setAttribute(name, value);
+        if (scale < 1 || el !== last) set("textLength", String(scale * (el === last ? length : pieces[j + 1].x - piece.x)));
         else el.removeAttribute("textLength");
-        el.setAttribute("lengthAdjust", "spacingAndGlyphs");
-        if (!middle) el.setAttribute("x", left + scale * (piece.x - start));
+        set("lengthAdjust", "spacingAndGlyphs");
+        if (!middle) set("x", String(left + scale * (piece.x - start)));
       });
     }
   }
@@ -130,7 +131,7 @@
       if (!commit && read.error) return;
       say(knob, problem && words[problem].replace("{text}", text.trim()));
       if (problem) return;
-      fields[knob].slider.value = String(read.value);
+      if (fields[knob].slider.value !== String(read.value)) fields[knob].slider.value = String(read.value);
       [state, shown] = [knobs, numbers];
       render();
       clearTimeout(remembering); // when the reader pauses

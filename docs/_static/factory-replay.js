@@ -25,6 +25,7 @@
   if (typeof document === "undefined") return; // Node: the loop only
 
   const COLOURS = ["#1f77b4", "#e8710a", "", "#d62728"]; // w, v, -, the loss
+  let phone;
 
   // The loss, and below it knobs w and v, step by step.
   function chart(svg, history, axis) {
@@ -37,8 +38,8 @@
     };
     const across = (i) => left + (width - left - 16) * (history.length > 1 ? i / (history.length - 1) : 1);
     const short = (value) => engine.format(Number(value.toPrecision(3)));
-    const per = Math.ceil(history.length / 280); // steps a column of pixels shows (a long run: several)
-    const size = matchMedia("(max-width: 40em)").matches ? 24 : 13; // a phone shows the chart at half size
+    const per = Math.ceil(history.length / 160); // the steps a point of the curve stands for
+    const size = (phone ??= matchMedia("(max-width: 40em)").matches) ? 24 : 13; // a phone shows it at half size
     svg.setAttribute("style", `display: block; width: 100%; height: auto; font-size: ${size}px; fill: currentColor`);
     [[3], [0, 1]].forEach((columns, panel) => {
       const y0 = top + panel * (height + 34);
@@ -56,21 +57,17 @@
       draw("text", { x: left - 6, y: y0 + 4, "text-anchor": "end" }, short(high));
       draw("text", { x: left - 6, y: y0 + height, "text-anchor": "end" }, short(low));
       for (const c of columns) {
-        const points = [];
-        for (let i = 0; i < history.length; i += per) { // a column of pixels: its first, lowest, highest, last
-          const end = Math.min(i + per, history.length) - 1;
-          let lowest = i;
-          let highest = i;
-          for (let j = i; j <= end; j++) {
+        const steps = [0]; // each step; in a long run, the first, the last, and of each few the extremes
+        for (let i = 0; i < history.length; i += per) {
+          let [lowest, highest] = [i, i];
+          for (let j = i; j < Math.min(i + per, history.length); j++) {
             if (history[j][c] < history[lowest][c]) lowest = j;
             if (history[j][c] > history[highest][c]) highest = j;
           }
-          let previous = -1;
-          for (const j of [i, Math.min(lowest, highest), Math.max(lowest, highest), end]) {
-            if (j !== previous) points.push(`${Math.round(across(j) * 10) / 10},${down(history[j][c])}`);
-            previous = j;
-          }
+          steps.push(Math.min(lowest, highest), Math.max(lowest, highest));
         }
+        steps.push(history.length - 1);
+        const points = steps.filter((j, k) => j !== steps[k - 1]).map((j) => `${Math.round(across(j) * 10) / 10},${down(history[j][c])}`);
         draw("polyline", { fill: "none", stroke: COLOURS[c], "stroke-width": 2, "data-steps": history.length, points: points.join(" ") });
         draw("text", { fill: COLOURS[c], x: width - 16, y: down(history[history.length - 1][c]) - 6, "text-anchor": "end" },
           ["w", "v", "", "Loss"][c]);
