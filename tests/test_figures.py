@@ -183,7 +183,7 @@ def test_matplotlib_figures_are_reproducible_svg():
 # -- The built site ----------------------------------------------------------------------------
 
 FIGURES = {"1-factory": ["fig-factory-graph"], "3-error-and-backprop": ["fig-blame-graph"],
-           "5-backward-by-hand": ["fig-walk-graph"],
+           "5-backward-by-hand": ["fig-walk-graph"], "5b-when-paths-fork": ["fig-fork-graph"],
            "6-the-factory-learns": ["fig-learning-curve", "fig-knob-path"]}
 
 
@@ -221,6 +221,11 @@ def test_the_backward_figures_show_the_seeds_gradients(site, lang):
     # stations 4 and 5's to find.
     trail = svg("3-error-and-backprop", "fig-blame-graph")
     assert "Loss = 4" in trail and "∂" not in trail, (lang, trail)
+    # The extra stop: knob w is reached along two paths, 40 and 10, and shows their sum.
+    forked = svg("5b-when-paths-fork", "fig-fork-graph")
+    for label in ("y = 15", "Loss = 25", "∂Loss/∂y = 10", "∂Loss/∂u = 20", "∂Loss/∂v = 60",
+                  "∂Loss/∂w = 50", "MulBackward0", "AddBackward0"):
+        assert label in forked, (lang, label)
 
 
 @pytest.mark.parametrize("lang, header", [("zh", "局部导数"), ("en", "local derivative")])
