@@ -5,6 +5,7 @@
 #   make linkcheck  check the links of both languages
 #   make test       the whole test suite        make bench  build times and page weights
 #   make screenshots  every station, zh and en, desktop and phone, in _build/screenshots/
+#   make pdf        each language as one PDF book, printed by Chromium: _build/pdf/*.pdf
 #   make clean      remove _build/
 # Needs only Python 3.11 and make: the first run creates .venv from requirements.txt (and
 # renews it when that file changes), Node.js and Graphviz included.
@@ -30,7 +31,7 @@ lang       ?= $(firstword $(FOLDERS))
 # Warnings are errors: a page with a problem is never published.
 SPHINX      = $(BIN)/sphinx-build -c . -W --keep-going -q $(SPHINXOPTS)
 
-.PHONY: html livehtml doctest linkcheck test bench screenshots clean venv
+.PHONY: html livehtml doctest linkcheck test bench screenshots pdf clean venv
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt src/pyproject.toml
@@ -113,6 +114,11 @@ bench: $(VENV)/.installed
 
 screenshots: html
 	$(BIN)/python tests/screenshots.py $(BUILD)/html $(BUILD)/screenshots
+
+# The book on paper: each language's pages in one PDF, with a title page and the contents
+# (src/book/pdf.py; Chromium prints them, as it prints the browser tests' pages).
+pdf: html
+	@$(BIN)/python -m book.pdf $(BUILD)/html $(BUILD)/pdf
 
 clean:
 	rm -rf $(BUILD)

@@ -52,7 +52,12 @@ take_home_packages = ["burger_factory"]
 html_theme = "furo"
 html_static_path = ["docs/_static"]
 templates_path = ["docs/_templates"]
-html_css_files = ["book.css", "reader.css"]  # reader.css: glossary terms, downloads, solutions
+html_css_files = [
+    "book.css",
+    "reader.css",  # glossary terms, downloads, solutions
+    ("print.css", {"media": "print"}),  # printing a page gives the page (and the PDF books)
+]
+html_js_files = ["print-solutions.js"]  # solutions print open in every browser
 html_use_index = False  # the glossary is the book's index
 html_copy_source = False
 html_show_sourcelink = False

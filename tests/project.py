@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FOLDERS = tuple(language.folder for language in LANGUAGES)
 HREFLANG = {language.folder: language.hreflang for language in LANGUAGES}
 STATIONS = ("1-factory", "2-chain-rule", "3-error-and-backprop", "4-pytorch-backward",
-            "5-backward-by-hand")
+            "5-backward-by-hand", "5b-when-paths-fork")
 
 # The seed's factory, and how each page's code sets it.
 SEED = {"x": 2.0, "w": 3.0, "v": 2.0, "target": 10.0}

@@ -183,7 +183,7 @@ def test_matplotlib_figures_are_reproducible_svg():
 # -- The built site ----------------------------------------------------------------------------
 
 FIGURES = {"1-factory": ["fig-factory-graph"], "3-error-and-backprop": ["fig-blame-graph"],
-           "5-backward-by-hand": ["fig-walk-graph"],
+           "5-backward-by-hand": ["fig-walk-graph"], "5b-when-paths-fork": ["fig-fork-graph"],
            "6-the-factory-learns": ["fig-learning-curve", "fig-knob-path"]}
 
 
@@ -211,11 +211,21 @@ def test_every_figure_is_on_its_page_with_alt_text_in_the_page_language(site, la
 
 @pytest.mark.parametrize("lang", FOLDERS)
 def test_the_backward_figures_show_the_seeds_gradients(site, lang):
-    for page, name in (("3-error-and-backprop", "fig-blame-graph"),
-                       ("5-backward-by-hand", "fig-walk-graph")):
-        svg = plain(figures((site / lang / f"{page}.html").read_text(encoding="utf-8"))[name])
-        for label in ("∂Loss/∂y = 4", "∂Loss/∂u = 8", "∂Loss/∂v = 24", "∂Loss/∂w = 16"):
-            assert label in svg, (lang, page, label)
+    def svg(page, name):
+        return plain(figures((site / lang / f"{page}.html").read_text(encoding="utf-8"))[name])
+
+    walked = svg("5-backward-by-hand", "fig-walk-graph")
+    for label in ("∂Loss/∂y = 4", "∂Loss/∂u = 8", "∂Loss/∂v = 24", "∂Loss/∂w = 16"):
+        assert label in walked, (lang, label)
+    # Station 3 draws the record before anything has gone backwards: the gradients are
+    # stations 4 and 5's to find.
+    trail = svg("3-error-and-backprop", "fig-blame-graph")
+    assert "Loss = 4" in trail and "∂" not in trail, (lang, trail)
+    # The extra stop: knob w is reached along two paths, 40 and 10, and shows their sum.
+    forked = svg("5b-when-paths-fork", "fig-fork-graph")
+    for label in ("y = 15", "Loss = 25", "∂Loss/∂y = 10", "∂Loss/∂u = 20", "∂Loss/∂v = 60",
+                  "∂Loss/∂w = 50", "MulBackward0", "AddBackward0"):
+        assert label in forked, (lang, label)
 
 
 @pytest.mark.parametrize("lang, header", [("zh", "局部导数"), ("en", "local derivative")])
@@ -259,5 +269,8 @@ def test_the_factory_learns_to_fill_the_order_with_the_numbers_its_page_shows(si
         assert math.isclose(value[key], run[key], rel_tol=1e-6), key
     text = plain((site / lang / "6-the-factory-learns.html").read_text(encoding="utf-8"))
     for shown in (f"{run['steps']}", f"{run['lr']:g}", f"{run['w_end']:.4f}",
-                  f"{run['v_end']:.4f}", f"{run['y_end']:.4f}", f"{run['w_end']:.3f}"):
+                  f"{run['v_end']:.4f}", f"{run['y_end']:.4f}"):
         assert re.search(rf"(?<![\d.]){re.escape(shown)}(?!\d)", text), f"{lang}: {shown} not shown"
+    for knob in ("w_end", "v_end"):  # one knob, one precision: the printed one
+        shorter = f"{run[knob]:.3f}"
+        assert not re.search(rf"(?<![\d.]){re.escape(shorter)}(?!\d)", text), f"{lang}: {shorter} shown"

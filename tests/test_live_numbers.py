@@ -16,7 +16,17 @@ def quantities(x, w, v, target) -> dict[str, float]:
     # The stations' exercises also ask "what if": knob w one whole unit up, an order missed
     # by as much the other way, backward() run twice, the beef given requires_grad.
     made_up, grad_up = produce(x, w + 1, v), gradients(x, w + 1, v, target)
-    return {"x": x, "w": w, "v": v, "target": target, "u": made.u, "y": made.y,
+    # The extra stop: knob w also drives machine C, making w * z veggie burgers (z = 1 box).
+    z = 1.0
+    fork_y = made.y + w * z
+    fork_dloss_dy = 2 * (fork_y - target)
+    fork = {"veggie burgers": w * z, "y, forked": fork_y, "y - target, forked": fork_y - target,
+            "loss, forked": (fork_y - target) ** 2,
+            "dloss_dy, forked": fork_dloss_dy, "dloss_du, forked": fork_dloss_dy * v,
+            "path through A": fork_dloss_dy * v * x, "path through C": fork_dloss_dy * z,
+            "dloss_dw, forked": fork_dloss_dy * (v * x + z), "dloss_dv, forked": fork_dloss_dy * made.u,
+            "dy/dw, forked": v * x + z}
+    return {**fork,"x": x, "w": w, "v": v, "target": target, "u": made.u, "y": made.y,
             "y - target": made.y - target, "loss": (made.y - target) ** 2,
             "dy/dw": v * x, **grad._asdict(),
             "u, w up": made_up.u, "y, w up": made_up.y, "dloss_dy, w up": grad_up.dloss_dy,

@@ -50,6 +50,9 @@ TERMS = {
     ("计算图", "computational graph"): "5-backward-by-hand",
     ("上游梯度", "upstream gradient"): "5-backward-by-hand",
     ("局部导数", "local derivative"): "5-backward-by-hand",
+    ("叶子张量", "leaf tensor"): "5-backward-by-hand",
+    ("多元链式法则", "multivariable chain rule"): "5b-when-paths-fork",
+    ("误差", "error"): "3-error-and-backprop",
     ("梯度下降", "gradient descent"): "6-the-factory-learns",
     ("学习率", "learning rate"): "6-the-factory-learns",
 }

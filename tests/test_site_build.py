@@ -14,6 +14,14 @@ from burger_factory import gradients, produce
 LANGS = FOLDERS
 MADE = produce(SEED["x"], SEED["w"], SEED["v"])
 GRAD = gradients(**SEED)
+# The extra stop's factory: knob w also drives machine C, which makes w * z veggie burgers
+# from z = 1 box of vegetables; the order counts both kinds.
+VEG = SEED["w"] * 1.0
+FORK_DLOSS_DY = 2 * (MADE.y + VEG - SEED["target"])
+FORK = {"y": MADE.y + VEG, "loss": (MADE.y + VEG - SEED["target"]) ** 2,
+        "dloss_dy": FORK_DLOSS_DY, "path_a": FORK_DLOSS_DY * SEED["v"] * SEED["x"],
+        "path_c": FORK_DLOSS_DY * 1.0, "dw": FORK_DLOSS_DY * (SEED["v"] * SEED["x"] + 1.0),
+        "dv": FORK_DLOSS_DY * MADE.u}
 
 
 def test_root_page_offers_both_languages(site):
@@ -46,6 +54,7 @@ SHOWN = {
     "4-pytorch-backward": [GRAD.dloss_dv, GRAD.dloss_dw, (MADE.y - SEED["target"]) ** 2],
     "5-backward-by-hand": [GRAD.dloss_dy, GRAD.dy_dv, GRAD.dloss_dv, GRAD.dy_du, GRAD.du_dw,
                            GRAD.dloss_dw],
+    "5b-when-paths-fork": [VEG, *FORK.values(), GRAD.dloss_dw],
 }
 
 

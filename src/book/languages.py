@@ -17,13 +17,20 @@ class Language:
     title: str  # the book's title
     copyright: str
     not_found: str  # "page not found", on the site's root 404 page
+    # The PDF book (python -m book.pdf): its contents page's heading, and its title page's
+    # line saying where ({site}) and, when the sources tell, when ({date}) it was built.
+    contents: str
+    built_from: str
+    built_from_on: str
 
 
 LANGUAGES = (
     Language("zh", "zh_CN", "zh-CN", "中文", "汉堡工厂：链式法则与反向传播",
-             "2026，汉堡工厂的作者们", "页面不存在"),
+             "2026，汉堡工厂的作者们", "页面不存在",
+             "目录", "由网站 {site} 生成", "由网站 {site} 生成，构建于 {date}"),
     Language("en", "en", "en", "English", "The Burger Factory: the chain rule and backpropagation",
-             "2026, the Burger Factory authors", "Page not found"),
+             "2026, the Burger Factory authors", "Page not found",
+             "Contents", "Built from the website {site}", "Built from the website {site} on {date}"),
 )
 
 
