@@ -103,11 +103,13 @@ def words() -> dict[str, str]:
 
 
 def formula_html(template: str) -> str:
-    """A formula whose numbers are spans the script fills: {key}, {(key)}."""
+    """A formula whose numbers are spans the script fills: {key}, {(key)}; the part with the
+    numbers in one piece, for a narrow screen to put under the rest."""
     def span(match: re.Match) -> str:
         operand = match.group(1).startswith("(")
         return f'<span class="bf-n{" bf-op" if operand else ""}" data-quantity="{match.group(1).strip("()")}"></span>'
-    return re.sub(r"\{(\(?\w+\)?)\}", span, template)
+    cut = template.rindex(" = ", 0, template.index("{"))
+    return re.sub(r"\{(\(?\w+\)?)\}", span, f'{template[:cut]} <span class="bf-numbers">{template[cut + 1:]}</span>')
 
 
 class FactoryPanel(SphinxDirective):

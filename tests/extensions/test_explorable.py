@@ -49,7 +49,7 @@ def test_the_formulas_have_their_numbers_marked_for_the_script(app):
     html = (app.outdir / "index.html").read_text(encoding="utf-8")
     formulas = re.findall(r'<p class="bf-formula">(.*?)</p>', html, flags=re.S)
     assert len(formulas) == 2
-    assert formulas[0].startswith("Loss = (<i>y</i> − <i>y</i><sub>target</sub>)² = (")
+    assert formulas[0].startswith("Loss = (<i>y</i> − <i>y</i><sub>target</sub>)² <span class=\"bf-numbers\">= (")
     marked = re.findall(r'data-quantity="(\w+)"', formulas[1])
     assert marked == ["dloss_dy", "v", "x", "dloss_dw"]
     assert 'class="bf-n bf-op" data-quantity="v"' in formulas[1]  # in parentheses if negative
