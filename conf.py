@@ -28,6 +28,8 @@ extensions = [
     "book.details",  # exercise solutions folded until the reader opens them
     "book.accessible",  # the theme's markup mended for keyboards and screen readers
     "book.take_home",  # each station as a Jupyter notebook and as its source
+    "book.explorable",  # a station's panel: the reader turns the knobs, its numbers follow
+    "book.stylesheets",  # the pages load the CSS the book uses (MyST-NB's, without ANSI colours)
     "book.stale_pages",  # a page removed from the sources leaves the site
     "book.patches",  # workarounds of upstream bugs, each named
     # Speed only (src/warm_kernels/): kernels forked from a process that imported torch

@@ -161,7 +161,7 @@ def bench_page_weight(site: Path) -> list[tuple[str, str, str]]:
     with served(site) as base, sync_playwright() as p:
         browser = launch_chromium(p)
         for lang in LANGS:
-            for station in STATIONS:
+            for station in (*STATIONS, "6-the-factory-learns"):
                 page = browser.new_page()
                 sizes = {}
                 page.on("response", lambda r: sizes.__setitem__(r.url, len(r.body())))
@@ -172,6 +172,51 @@ def bench_page_weight(site: Path) -> list[tuple[str, str, str]]:
                 total = sum(sizes.values())
                 rows.append((f"page weight {lang}/{station}", f"{total / 1024:.0f} KB",
                              f"≤ 400 KB; {len(sizes)} requests; {first_paint_math} formulas in the HTML"))
+        browser.close()
+    return rows
+
+
+# One change of a knob as a reader makes it, the panel in view: from the input event to the
+# factory recomputed, its numbers rewritten and the page laid out again (what the next frame
+# paints), in Chromium with its CPU slowed 4 times.  Station 5: the graph, the formulas, the
+# table and a step of the walk; the epilogue: a replay of 1000 steps, redrawn.
+CHANGE = """async ([knob, values]) => {
+  const field = document.querySelector(`.bf-knob[data-knob="${knob}"] .bf-field`);
+  const times = [];
+  for (const value of values) {
+    const start = performance.now();
+    field.value = String(value);
+    field.dispatchEvent(new Event("input", {bubbles: true}));
+    document.body.getBoundingClientRect();  // style and layout, now
+    times.push(performance.now() - start);
+    await new Promise(requestAnimationFrame);
+  }
+  return times;
+}"""
+
+
+def bench_panel(site: Path) -> list[tuple[str, str, str]]:
+    """The median time of one change of a knob to the panel's redraw."""
+    from playwright.sync_api import sync_playwright
+
+    rows = []
+    with served(site) as base, sync_playwright() as p:
+        browser = launch_chromium(p)
+        for page_name, setup, knob, values in (
+                ("5-backward-by-hand", ".bf-next", "w", [3 + i / 10 for i in range(65)]),
+                ("6-the-factory-learns", None, "lr", [0.03 + i / 1e5 for i in range(65)])):
+            page = browser.new_page()
+            page.goto(f"{base}/en/{page_name}.html", wait_until="networkidle")
+            if setup:
+                page.click(setup)
+            page.locator("section.bf-panel").scroll_into_view_if_needed()
+            page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": 4})
+            times = page.evaluate(CHANGE, [knob, values])[5:]  # the first few: the JIT warming up
+            page.close()
+            what = "a 1000-step replay" if page_name.startswith("6") else "graph, formulas, table, walk"
+            rows.append((f"a knob turned, redrawn: en/{page_name} (CPU 4× slower)",
+                         f"{statistics.median(times):.1f} ms",
+                         f"≤ 16 ms (one frame); {what}; worst of {len(times)}: {max(times):.1f} ms"))
         browser.close()
     return rows
 
@@ -242,11 +287,16 @@ def main():
     print(f"# Burger Factory benchmark, {time.strftime('%Y-%m-%d')}: median of {RUNS} runs each")
     print(f"# machine: {machine()}")
     print("# command: make bench")
-    with tempfile.TemporaryDirectory() as tmp:
-        rows, site = bench_builds(Path(tmp))
-        rows += bench_page_weight(site)
-        rows += bench_lighthouse(site)
-    if "--no-tests" not in sys.argv:
+    if "--site" in sys.argv:  # the pages of a site already built: their weight, the panels
+        site = Path(sys.argv[sys.argv.index("--site") + 1])
+        rows = bench_page_weight(site) + bench_panel(site)
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            rows, site = bench_builds(Path(tmp))
+            rows += bench_page_weight(site)
+            rows += bench_panel(site)
+            rows += bench_lighthouse(site)
+    if "--no-tests" not in sys.argv and "--site" not in sys.argv:
         rows += bench_tests()
     rows.append(home_made_python())
     width = max(len(r[0]) for r in rows)

@@ -42,7 +42,7 @@ def draw(run: Trace, title: str, words: dict[str, str] | None = None,
                     "bgcolor": "transparent", "nodesep": "0.25", "ranksep": "0.3"},
         node_attr={"fontname": FONT, "fontsize": "12", "penwidth": "1.2"},
         edge_attr={"arrowsize": "0.7", "penwidth": "1.2"})
-    key = {q: f"q{i}" for i, q in enumerate(run.quantities)}
+    key, machine_key = node_names(run)
     backward = any(q.grad is not None for q in run.quantities)
     style = {"knob": {"shape": "box", "style": "rounded,filled", "fillcolor": "#f59f0033"},
              "constant": {"shape": "box", "style": "rounded,dashed"},
@@ -55,19 +55,26 @@ def draw(run: Trace, title: str, words: dict[str, str] | None = None,
             lines.append(f'<FONT COLOR="{GRADIENT_COLOR}">∂{markup(run.output.name)}/∂'
                          f"{markup(q.name, group=True)}{EQUALS}{number(q.grad)}</FONT>")
         dot.node(key[q], "<" + "<BR/>".join(lines) + ">", margin=margin(word), **style[q.kind])
-    for i, m in enumerate(run.machines):
+    for m in run.machines:
         name = machines.get(m.output.name)
         lines = [f"<B>{html.escape(name)}</B>"] if name else []
         lines += [html.escape(m.symbol)] if m.symbol else []
         lines.append(f'<FONT POINT-SIZE="9" FACE="{CODE_FONT}">{html.escape(m.op)}</FONT>')
-        dot.node(f"m{i}", "<" + "<BR/>".join(lines) + ">", margin=margin(name), shape="box",
+        dot.node(machine_key[m], "<" + "<BR/>".join(lines) + ">", margin=margin(name), shape="box",
                  style="filled", fillcolor="#86868622")
         for q in m.inputs:
-            dot.edge(key[q], f"m{i}")
+            dot.edge(key[q], machine_key[m])
             if backward and q.grad is not None:
-                dot.edge(f"m{i}", key[q], style="dashed", color=GRADIENT_COLOR, constraint="false")
-        dot.edge(f"m{i}", key[m.output])
+                dot.edge(machine_key[m], key[q], style="dashed", color=GRADIENT_COLOR, constraint="false")
+        dot.edge(machine_key[m], key[m.output])
     return InlineSVG(clean(graphviz_svg(dot.source), title))
+
+
+def node_names(run: Trace) -> tuple[dict, dict]:
+    """The name of each box in the drawing, by quantity and by machine: Graphviz's node names,
+    which the SVG keeps (``data-node``) so that a page's script can find a box's numbers."""
+    return ({q: f"q{i}" for i, q in enumerate(run.quantities)},
+            {m: f"m{i}" for i, m in enumerate(run.machines)})
 
 
 def graphviz_svg(source: str) -> str:

@@ -29,17 +29,21 @@ class InlineSVG:
 def clean(svg: str, title: str) -> str:
     """An SVG document made fit to sit inside a page, reproducibly.
 
-    Drops the XML prolog, comments, Graphviz's per-element titles and the metadata
-    block; gives every id a prefix unique to this figure (two figures on one page do not
-    clash); draws black as the text colour of the page (light or dark); makes it an image
-    whose accessible name is ``title``.
+    Drops the XML prolog, comments, Graphviz's per-element titles (a box's name stays, as
+    ``data-node``) and the metadata block; says the usual font, size, anchor and line width
+    once; gives every id a prefix unique to this figure (two figures on one page do not
+    clash), and drops those nothing refers to; draws black as the text colour of the page
+    (light or dark); makes it an image whose accessible name is ``title``.
 
     >>> print(clean('<?xml version="1.0"?><!-- x --><svg width="10pt"><g id="a">'
-    ...             '<title>n1</title><path fill="black" clip-path="url(#a)"/></g></svg>',
+    ...             '<title>n1</title><path fill="black" clip-path="url(#a)"/></g>'
+    ...             '<g id="node1" class="node"><title>q0</title></g></svg>',
     ...             "A & B"))  # doctest: +ELLIPSIS
-    <svg role="img" aria-label="A &amp; B" fill="currentColor" width="10pt"><title>A &amp; B</title><g id="bf...-a"><path fill="currentColor" clip-path="url(#bf...-a)"/></g></svg>
+    <svg role="img" aria-label="A &amp; B" fill="currentColor" width="10pt"><title>A &amp; B</title><g id="bf...-a"><path clip-path="url(#bf...-a)"/></g><g class="node" data-node="q0"></g></svg>
     """
     svg = svg[svg.index("<svg"):]
+    # A box's Graphviz name stays, as data-node: a page's script finds the box's numbers by it.
+    svg = re.sub(r'(<g id="[^"]*" class="node")>\s*<title>([^<]*)</title>', r'\1 data-node="\2">', svg)
     svg = re.sub(r"<!--.*?-->|<metadata>.*?</metadata>|<title>.*?</title>", "", svg, flags=re.S)
     svg = re.sub(r"\n\s*\n", "\n", svg).strip()
     # Graphviz writes "-" as &#45;: characters, not digits to be read as numbers.
@@ -48,15 +52,63 @@ def clean(svg: str, title: str) -> str:
     # browser does (Firefox ignores baseline-shift).
     svg = re.sub(r"<text [^>]*baseline-shift=\"sub\"[^>]*>", subscript, svg)
     svg = re.sub(r"<g\b[^>]*>(?:(?!<g\b).)*?</g>", lambda m: fit_pieces(m.group(0)), svg, flags=re.S)
+    svg = re.sub(r'<path ([^>]*)d="M([^"]+)"([^>]*)/>', rounded_box, svg)
     prefix = "bf" + hashlib.sha256((title + svg).encode()).hexdigest()[:6] + "-"
     for name in re.findall(r'\sid="([^"]+)"', svg):
         svg = re.sub(rf'(\sid="|#){re.escape(name)}([")])', rf"\g<1>{prefix}{name}\g<2>", svg)
+    used = set(re.findall(rf"#({prefix}[^\")\s]+)", svg))  # an id nothing refers to goes
+    svg = re.sub(r'\sid="([^"]+)"', lambda m: m.group(0) if m.group(1) in used else "", svg)
     svg = re.sub(r'"(?:black|#000000)"', '"currentColor"', svg)
     svg = re.sub(r"(fill|stroke): ?#000000", r"\1: currentColor", svg)
+    svg = svg.replace(' xml:space="preserve"', "")
+    if not re.search(r"<g\b[^>]*\sfill=", svg):  # the root's fill, which no group changes
+        svg = svg.replace(' fill="currentColor"', "")
+    said = ""  # what most pieces of text, or most shapes, say alike, said once by the root
+    for tags, attribute in (("text", "font-family"), ("text", "font-size"), ("text", "text-anchor"),
+                            ("path|polygon|ellipse|rect", "stroke-width")):
+        svg, common = hoist(svg, tags, attribute)
+        said += common
     label = html.escape(title)
-    head = f'<svg role="img" aria-label="{label}" fill="currentColor"'
+    head = f'<svg role="img" aria-label="{label}" fill="currentColor"{said}'
     return re.sub(r"<svg\b([^>]*)>", lambda m: f"{head}{m.group(1)}><title>{label}</title>",
                   svg, count=1)
+
+
+def hoist(svg: str, tags: str, attribute: str) -> tuple[str, str]:
+    """The SVG without the value of ``attribute`` that most elements ``tags`` share, and that
+    value (`` name="value"``), for the root to say once: inherited, it means the same.
+
+    >>> hoist('<text x="1" font-size="12">a</text><text font-size="12">b</text>'
+    ...       '<text font-size="9">c</text>', "text", "font-size")
+    ('<text x="1">a</text><text>b</text><text font-size="9">c</text>', ' font-size="12"')
+    """
+    found = re.findall(rf'<(?:{tags})\b[^>]*?( {attribute}="[^"]*")', svg)
+    if not found:
+        return svg, ""
+    common = max(sorted(set(found)), key=found.count)
+    return re.sub(rf"<(?:{tags})\b[^>]*>", lambda m: m.group(0).replace(common, "", 1), svg), common
+
+
+def rounded_box(match: re.Match) -> str:
+    """A path of Graphviz's rounded box (eight curves round a rectangle) as the rectangle it is,
+    with its corners' radius (a fifth of the bytes); any other path as it is.
+
+    >>> print(rounded_box(re.match(r'<path ([^>]*)d="M([^"]+)"([^>]*)/>', '<path fill="red" d="M'
+    ...     '222,-41C222,-41 124,-41 124,-41 118,-41 112,-35 112,-29 112,-29 112,-12 112,-12 112,-6 118,0 '
+    ...     '124,0 124,0 222,0 222,0 228,0 234,-6 234,-12 234,-12 234,-29 234,-29 234,-35 228,-41 222,-41"/>')))
+    <rect fill="red" x="112" y="-41" width="122" height="41" rx="12"/>
+    """
+    if not re.fullmatch(r"-?[\d.]+,-?[\d.]+C(-?[\d.]+,-?[\d.]+ ?){24}", match.group(2)):
+        return match.group(0)
+    points = [tuple(map(float, p.split(","))) for p in re.split(r"[C ]", match.group(2).strip())]
+    if points[0] != points[-1]:
+        return match.group(0)
+    xs, ys = [x for x, _ in points], [y for _, y in points]
+    box = {"x": min(xs), "y": min(ys), "width": max(xs) - min(xs), "height": max(ys) - min(ys),
+           "rx": points[2][0] - min(xs)}
+    if not all(x in (min(xs), max(xs)) or y in (min(ys), max(ys)) for x, y in points):
+        return match.group(0)
+    return f"<rect {match.group(1)}" + " ".join(f'{k}="{round(v, 2):g}"' for k, v in box.items()) + f"{match.group(3)}/>"
 
 
 def subscript(match: re.Match) -> str:

@@ -88,9 +88,12 @@ class ForkedKernel:
 
 def address() -> Path:
     """The warm process's socket: one per Python environment, and a new one when packages
-    are installed or removed (which changes the folder they are in)."""
+    are installed or removed (which changes the folder they are in).  The environment
+    includes PYTHONPATH: a kernel forked from a warm process has that process's sys.path,
+    so two working trees that share a .venv and set PYTHONPATH to their own src/ (a git
+    worktree, say) must not share one."""
     packages = Path(sysconfig.get_paths()["purelib"])
-    key = f"{sys.executable}\0{packages.stat().st_mtime_ns}".encode()
+    key = f"{sys.executable}\0{packages.stat().st_mtime_ns}\0{os.environ.get('PYTHONPATH', '')}".encode()
     folder = Path(tempfile.gettempdir(), f"warm-kernels-{os.getuid()}")
     folder.mkdir(exist_ok=True)
     return folder / f"{hashlib.sha256(key).hexdigest()[:12]}.sock"
