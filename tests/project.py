@@ -96,6 +96,15 @@ def copy_project(dest: Path) -> Path:
     return dest
 
 
+def copy_of(built: Path, dest: Path) -> Path:
+    """A copy of a project that built cleanly, with its build folder: the next build runs
+    no page again (the execution cache), though Sphinx reads every page again once (its
+    environment belongs to the folder it was built in)."""
+    copy_project(dest)
+    shutil.copytree(built / "_build", dest / "_build", symlinks=True)
+    return dest
+
+
 def book_pages(folder: str) -> list[str]:
     """The pages of one language, as the build finds them."""
     from book.twins import pages  # (MyST-NB's reader: imported only by the tests that need it)

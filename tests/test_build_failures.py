@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from project import copy_project, make, published
+from project import copy_of, make, published
 
 STATION = "4-pytorch-backward"
 
@@ -24,15 +24,6 @@ def inject(copy, after: str, code: str, langs=("zh", "en"), page=f"{STATION}.md"
         line = f"\n{after}\n"  # a whole line of code, not the words in the page's text
         assert line in source, f"{path} has no line {after!r}"
         path.write_text(source.replace(line, f"\n{after}\n{code}\n", 1), encoding="utf-8")
-
-
-def copy_of(clean_copy, dest):
-    """A copy of a project that built cleanly, with its build folder: the next build runs
-    no page again (the execution cache), though Sphinx reads every page again once (its
-    environment belongs to the folder it was built in)."""
-    copy_project(dest)
-    shutil.copytree(clean_copy / "_build", dest / "_build", symlinks=True)
-    return dest
 
 
 @pytest.fixture

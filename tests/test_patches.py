@@ -172,23 +172,7 @@ def test_the_root_logger_stays_at_warning_with_the_books_patches():
     assert python("import logging, book.patches, a11y_pygments; print(logging.getLogger().level)") == "30"
 
 
-# -- 6. MyST-NB's stylesheet ------------------------------------------------------------------
-
-def mystnb_css_link(html: str) -> str:
-    return next(link for link in html.split('href="')[1:] if link.startswith("_static/mystnb."))
-
-
-def test_myst_nb_still_copies_its_stylesheet_after_a_first_build_links_it(make_app, tmp_path):
-    html = build_a_notebook(make_app, tmp_path / "page", stdout(PRINTED), ["myst_nb"])
-    assert "?v=" not in mystnb_css_link(html).split('"')[0]
-
-
-def test_every_build_links_myst_nbs_stylesheet_alike(make_app, tmp_path):
-    html = build_a_notebook(make_app, tmp_path / "page", stdout(PRINTED), ["myst_nb", "book.patches"])
-    assert "?v=" in mystnb_css_link(html).split('"')[0]
-
-
-# -- 7. A page's executed notebook -------------------------------------------------------------
+# -- 6. A page's executed notebook -------------------------------------------------------------
 
 @pytest.fixture
 def built_twice(make_app, tmp_path):
@@ -215,7 +199,7 @@ def test_a_pages_executed_notebook_has_the_outputs_the_page_shows(built_twice):
     assert notebook.cells[-1].outputs[0].text == "42\n"
 
 
-# -- 8. Toctree captions' heading level ----------------------------------------------------------
+# -- 7. Toctree captions' heading level ----------------------------------------------------------
 
 def test_sphinx_still_gives_a_toctree_caption_no_heading_level(make_app, tmp_path):
     """sphinx-doc/sphinx#14030."""

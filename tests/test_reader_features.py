@@ -23,7 +23,7 @@ import yaml
 from bs4 import BeautifulSoup
 from nbclient import NotebookClient
 from project import FOLDERS as LANGS
-from project import HREFLANG, MOVED_BASEURL, ROOT, STATIONS, published, turned_copy
+from project import HREFLANG, MOVED_BASEURL, ROOT, STATIONS, copy_of, published, turned_copy
 
 from book.languages import LANGUAGES
 
@@ -410,15 +410,16 @@ def test_one_setting_moves_every_url_of_the_site(tmp_path_factory):
 # -- 6. Hosting: one build path -----------------------------------------------------------------
 
 def test_read_the_docs_publishes_what_make_html_builds(clean_copy, tmp_path):
-    """The commands Read the Docs runs (.readthedocs.yaml), run here in a built copy for the
-    site's own address: they publish exactly the site `make html` built."""
+    """The commands Read the Docs runs (.readthedocs.yaml), run here in a copy of a built
+    project for the site's own address: they publish exactly the site `make html` built."""
+    copy = copy_of(clean_copy, tmp_path / "project")
     config = yaml.safe_load((ROOT / ".readthedocs.yaml").read_text())
     env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
-    env.update(READTHEDOCS_CANONICAL_URL=BASE, READTHEDOCS_OUTPUT=str(tmp_path))
+    env.update(READTHEDOCS_CANONICAL_URL=BASE, READTHEDOCS_OUTPUT=str(tmp_path / "output"))
     for command in config["build"]["jobs"]["build"]["html"]:
-        done = subprocess.run(command, shell=True, cwd=clean_copy, env=env, capture_output=True, text=True)
+        done = subprocess.run(command, shell=True, cwd=copy, env=env, capture_output=True, text=True)
         assert done.returncode == 0, f"{command}:\n{done.stdout}{done.stderr}"
-    assert published(tmp_path / "html") == published(clean_copy / "_build" / "html")
+    assert published(tmp_path / "output" / "html") == published(clean_copy / "_build" / "html")
 
 
 # -- 7. Edit this page / view its source -------------------------------------------------------

@@ -21,14 +21,10 @@ test that fails once the bug is fixed upstream, so that its workaround can go.
 5. accessible-pygments 0.0.5 (Furo's) configures the root logger at INFO when imported,
    and every library's INFO lines then reach the console (no upstream issue yet): the root
    logger is configured first, at WARNING.
-6. MyST-NB 1.4.0 copies its stylesheet once the pages are written (build-finished), so the
-   pages of a first build link it without the checksum Sphinx adds to every stylesheet
-   (``?v=...``) and the pages of the next build with it: builds of the same sources differ
-   (no upstream issue yet).  It is copied before the pages are written.
-7. MyST-NB 1.4.0 writes a page's notebook to jupyter_execute/ without its outputs when it
+6. MyST-NB 1.4.0 writes a page's notebook to jupyter_execute/ without its outputs when it
    took them from the execution cache (it writes the notebook it read, not the one it
    rendered; no upstream issue yet): ``executed_notebook`` merges them in from the cache.
-8. Sphinx gives a toctree's caption role="heading" but no aria-level, which ARIA 1.2
+7. Sphinx gives a toctree's caption role="heading" but no aria-level, which ARIA 1.2
    requires (sphinx-doc/sphinx#14030, open; the fix is sphinx-doc/sphinx#14437): level 2,
    ARIA's default, is written out in the pages and Furo's navigation.
 """
@@ -49,7 +45,6 @@ from jupyter_cache import get_cache
 from jupyter_client.provisioning import LocalProvisioner
 from myst_nb.core import render
 from myst_nb.core.utils import coalesce_streams as myst_nb_coalesce_streams
-from myst_nb.sphinx_ext import add_global_html_resources
 from nbformat import NotebookNode
 from sphinx.search.zh import SearchChinese
 from sphinxcontrib.katex import KaTeXServer
@@ -130,14 +125,7 @@ class ChineseSearch(SearchChinese):
 logging.basicConfig(level=logging.WARNING)  # before Sphinx imports the theme
 
 
-# -- 6. MyST-NB's stylesheet ------------------------------------------------------------------
-
-def copy_mystnb_css(app, builder):
-    os.makedirs(os.path.join(app.outdir, "_static"), exist_ok=True)
-    add_global_html_resources(app, exception=None)  # what MyST-NB does at build-finished
-
-
-# -- 7. A page's executed notebook -------------------------------------------------------------
+# -- 6. A page's executed notebook -------------------------------------------------------------
 
 def executed_notebook(app, ipynb) -> NotebookNode:
     """The notebook MyST-NB wrote for a page, with the outputs the page shows."""
@@ -148,7 +136,7 @@ def executed_notebook(app, ipynb) -> NotebookNode:
     return notebook
 
 
-# -- 8. Toctree captions' heading level --------------------------------------------------------
+# -- 7. Toctree captions' heading level --------------------------------------------------------
 
 CAPTION = 'role="heading"><span class="caption-text">'
 
@@ -165,7 +153,6 @@ def setup(app):
     render.coalesce_streams = coalesce_streams  # the name MyST-NB's renderer calls
     KaTeXServer.start_server_process = classmethod(start_server_process)
     app.add_search_language(ChineseSearch)
-    app.connect("write-started", copy_mystnb_css)
     app.connect("html-page-context", caption_heading_level, priority=600)  # after Furo's own
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 

@@ -4,7 +4,8 @@ colours in outputs.
 Those rules (the 256 colours a terminal may ask for) are four fifths of MyST-NB's 43 KB,
 loaded by every page; the book's outputs never have colour (its kernels print none:
 ``InteractiveShell.colors = "nocolor"``, and a traceback fails the build).  The pages link
-``mystnb-book.css``, the rest of MyST-NB's stylesheet, instead of MyST-NB's own file.
+``mystnb-book.css``, the rest of MyST-NB's stylesheet, instead of MyST-NB's own file (which
+MyST-NB still copies into the site, unlinked).
 """
 
 import importlib.resources
@@ -24,13 +25,10 @@ def lighter(css: str) -> str:
     return ANSI.sub("", css)
 
 
-def link_lighter(app, config):
-    """Every page links the lighter stylesheet where it linked MyST-NB's (after MyST-NB's
-    setup has registered it)."""
-    files = app.registry.css_files
-    for i, (name, attributes) in enumerate(files):
-        if name.startswith("mystnb.") and name.endswith(".css"):
-            files[i] = (NAME, attributes)
+def link_lighter(app, pagename, templatename, context, doctree):
+    """The page links the lighter stylesheet (added below) and not MyST-NB's."""
+    context["css_files"] = [css for css in context.get("css_files", [])
+                            if not getattr(css, "filename", str(css)).startswith("_static/mystnb.")]
 
 
 def write_lighter(app):
@@ -46,6 +44,7 @@ def write_lighter(app):
 
 
 def setup(app):
-    app.connect("config-inited", link_lighter)
-    app.connect("builder-inited", write_lighter)
+    app.add_css_file(NAME)
+    app.connect("builder-inited", write_lighter)  # before any page links it
+    app.connect("html-page-context", link_lighter)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
