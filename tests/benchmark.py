@@ -163,11 +163,14 @@ def bench_page_weight(site: Path) -> list[tuple[str, str, str]]:
         for lang in LANGS:
             for station in (*STATIONS, "6-the-factory-learns"):
                 page = browser.new_page()
-                sizes = {}
-                page.on("response", lambda r: sizes.__setitem__(r.url, len(r.body())))
+                responses = []
+                page.on("response", lambda r: responses.append(r))
                 page.goto(f"{base}/{lang}/{station}.html", wait_until="networkidle")
+                page.evaluate("document.fonts.ready")
                 first_paint_math = page.evaluate(
                     "document.querySelectorAll('.katex').length")  # prerendered HTML: no script needed
+                # Read while the page is open (a body read after it closed is lost).
+                sizes = {r.url: len(r.body()) for r in responses}
                 page.close()
                 total = sum(sizes.values())
                 rows.append((f"page weight {lang}/{station}", f"{total / 1024:.0f} KB",

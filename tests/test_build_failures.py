@@ -8,9 +8,6 @@ import pytest
 
 from project import copy_of, make, published
 
-# Its costly fixtures are made once, on one test process (Makefile: --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("build_failures")
-
 STATION = "4-pytorch-backward"
 
 

@@ -10,9 +10,6 @@ from project import SEED, STATIONS, VARIANTS, article_text, turned_copy
 
 from burger_factory import gradients, produce
 
-# Its costly fixtures are made once, on one test process (Makefile: --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("live_numbers")
-
 def quantities(x, w, v, target) -> dict[str, float]:
     """Every quantity a page may show, for these knobs."""
     made, grad = produce(x, w, v), gradients(x, w, v, target)

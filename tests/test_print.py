@@ -24,9 +24,6 @@ from pypdf import PdfReader
 
 from book.languages import LANGUAGES
 
-# Its costly fixtures are made once, on one test process (Makefile: --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("print")
-
 TITLES = {language.folder: language.title for language in LANGUAGES}
 RADICAL = "[\u2e80-\u2fdf]"
 

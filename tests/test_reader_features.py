@@ -27,9 +27,6 @@ from project import HREFLANG, MOVED_BASEURL, ROOT, STATIONS, copy_of, published,
 
 from book.languages import LANGUAGES
 
-# Its costly fixtures are made once, on one test process (Makefile: --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("reader_features")
-
 BASE = "https://burger-factory.example/"  # conf.py's html_baseurl when BOOK_BASEURL is unset
 REPOSITORY = "https://github.com/burger-factory/burger-factory"  # conf.py's source_repository
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
