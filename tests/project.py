@@ -180,3 +180,12 @@ def served(folder: Path, handler=QuietHandler):
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def truths(case: dict) -> dict[str, float]:
+    """A panel case's numbers (burger_factory.explore) by the key the panel marks each with."""
+    out = {k: v for k, v in case.items() if k not in ("knobs", "steps")}
+    for r, row in enumerate(case["steps"]):
+        out.update({f"step{r}_{part}": value for part, value in zip(("local", "upstream", "product"), row)
+                    if value is not None})
+    return out

@@ -1,7 +1,7 @@
 """Screenshots of every station, zh and en, on a desktop and on a phone: `make screenshots`
 leaves them in _build/screenshots/<lang>-<station>-<desktop|phone>.png for a person to look at.
 
-The tests check the pages (tests/test_browser.py); this is for eyes, so it is not a test.
+The tests check the pages (tests/browser/); this is for eyes, so it is not a test.
 
     python tests/screenshots.py <built site> <folder for the pictures>
 """

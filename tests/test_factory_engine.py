@@ -8,7 +8,7 @@ import math
 import subprocess
 
 import pytest
-from project import ROOT
+from project import ROOT, truths
 
 from burger_factory import explore
 
@@ -37,15 +37,6 @@ def test_the_engine_passes_its_own_unit_tests():
     assert tests
     done = subprocess.run([str(NODE), "--test", *tests], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
-
-
-def truths(case: dict) -> dict[str, float]:
-    """A case's numbers by the keys the panel marks them with."""
-    out = {k: v for k, v in case.items() if k not in ("knobs", "steps")}
-    for r, row in enumerate(case["steps"]):
-        out.update({f"step{r}_{part}": value for part, value in zip(("local", "upstream", "product"), row)
-                    if value is not None})
-    return out
 
 
 def test_every_case_the_engine_computes_is_torchs_within_1e_9_and_written_as_the_book_writes():

@@ -131,20 +131,6 @@ def descent(w: float, v: float, x: float, target: float, lr: float, tolerance: f
             "steps": len(history) - 1, "history": history}
 
 
-class Panel(dict):
-    """What a page glues for its panel: JSON text, under a type of its own (``MIME``), which
-    the ``factory-panel`` directive reads.  (Text, not a JSON object: a glued value that is
-    not displayed is stored under a prefixed type, where a notebook holds only text.)"""
-
-    MIME = "application/vnd.burger-factory.panel+json"
-
-    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
-        return {self.MIME: json.dumps(self, allow_nan=False), "text/plain": repr(self)}
-
-    def __repr__(self) -> str:
-        return f"Panel(seed={self['seed']})"
-
-
 def descents(w: float, v: float, x: float, target: float, lr: float, tolerance: float) -> list[dict]:
     """The epilogue's loop from these knobs for several learning rates: the page's, larger
     ones, and the first of still larger ones that diverges.

@@ -14,7 +14,7 @@ import pytest
 import torch
 import torch_factory
 from chromium import PHONE, besides_left_behind
-from project import FOLDERS
+from project import FOLDERS, truths
 
 from burger_factory import explore
 from burger_factory.graph import trace
@@ -40,15 +40,6 @@ def cases(site) -> dict:
     """What torch computed for each page's panel when the site was built."""
     return {folder: json.loads((site / folder / "_static" / "factory-cases.json").read_text(encoding="utf-8"))
             for folder in FOLDERS}
-
-
-def truths(case: dict) -> dict[str, float]:
-    """A case's numbers by the key the panel marks each with."""
-    out = {k: v for k, v in case.items() if k not in ("knobs", "steps")}
-    for r, row in enumerate(case["steps"]):
-        out.update({f"step{r}_{part}": value for part, value in zip(("local", "upstream", "product"), row)
-                    if value is not None})
-    return out
 
 
 def torch_case(**knobs) -> dict:
