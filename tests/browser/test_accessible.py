@@ -23,16 +23,36 @@ def violations(page) -> list[str]:
     return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}" for v in found]
 
 
+# How a page is looked at: a desktop in light mode, a phone in dark mode.
+LOOKS = {"desktop": {"color_scheme": "light"}, "phone": {"color_scheme": "dark", **PHONE}}
+
+
+@pytest.fixture(scope="module")
+def looked() -> dict:
+    """What each page showed in each look: axe's findings and the names, by (path, look)."""
+    return {}
+
+
+@pytest.fixture
+def look(open_page, looked):
+    """look(path, device, what): axe's violations ("axe") or the names ("names") on the page,
+    as the device shows it. A page loaded once gives both (the axe tests come first)."""
+    def look(path: str, device: str, what: str):
+        if what not in looked.get((path, device), {}):
+            page, _ = open_page(path, **LOOKS[device])
+            looked[path, device] = {"names": names(page), **({"axe": violations(page)} if what == "axe" else {})}
+        return looked[path, device][what]
+    return look
+
+
 @pytest.mark.parametrize("path", site_pages())
-def test_no_axe_violation_on_a_desktop_in_light_mode(open_page, path):
-    page, _ = open_page(path, color_scheme="light")
-    assert violations(page) == []
+def test_no_axe_violation_on_a_desktop_in_light_mode(look, path):
+    assert look(path, "desktop", "axe") == []
 
 
 @pytest.mark.parametrize("path", NUMBERED)
-def test_no_axe_violation_on_a_phone_in_dark_mode(open_page, path):
-    page, _ = open_page(path, color_scheme="dark", **PHONE)
-    assert violations(page) == []
+def test_no_axe_violation_on_a_phone_in_dark_mode(look, path):
+    assert look(path, "phone", "axe") == []
 
 
 @pytest.mark.parametrize("path", NUMBERED[:2])
@@ -72,19 +92,17 @@ def english_words(name: str) -> list[str]:
     return [t for t in tokens if re.fullmatch(r"[A-Za-z’'-]{3,}", t) and t not in PROPER]
 
 
-@pytest.mark.parametrize("device", ["desktop", "phone"])
+@pytest.mark.parametrize("device", LOOKS)
 @pytest.mark.parametrize("path", [p for p in site_pages() if p.startswith("zh/")])
-def test_a_chinese_page_names_nothing_in_english(open_page, path, device):
-    page, _ = open_page(path, **(PHONE if device == "phone" else {}))
-    english = [(role, name) for role, name in names(page) if english_words(name)]
+def test_a_chinese_page_names_nothing_in_english(look, path, device):
+    english = [(role, name) for role, name in look(path, device, "names") if english_words(name)]
     assert english == [], f"{path}: named in English: {english}"
 
 
-@pytest.mark.parametrize("device", ["desktop", "phone"])
+@pytest.mark.parametrize("device", LOOKS)
 @pytest.mark.parametrize("path", [p for p in site_pages() if p.startswith("en/")])
-def test_an_english_page_names_nothing_in_chinese(open_page, path, device):
-    page, _ = open_page(path, **(PHONE if device == "phone" else {}))
-    chinese = [(role, name) for role, name in names(page)
+def test_an_english_page_names_nothing_in_chinese(look, path, device):
+    chinese = [(role, name) for role, name in look(path, device, "names")
                if re.search(r"[\u4e00-\u9fff]", name) and name not in PROPER]
     assert chinese == [], f"{path}: named in Chinese: {chinese}"
 

@@ -6,6 +6,7 @@ How the pages read on phones, in dark mode and in the live preview: test_browser
 
 """
 
+import functools
 import re
 from pathlib import Path
 from urllib.parse import quote
@@ -150,6 +151,7 @@ def squashed(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+@functools.cache  # (the same few pages, parsed once for all the searches)
 def page_text(site: Path, lang: str, name: str) -> str:
     """A page's own main text: each formula once, as screen readers read it (KaTeX's MathML,
     not also the HTML drawn on screen); no language switch, no headings' link symbols."""
