@@ -51,6 +51,29 @@ def built_once(folder: Path, prepare=lambda copy: None, env: dict | None = None)
     return folder
 
 
+SITE_URL = "https://burger-factory.example/"  # conf.py's html_baseurl when BOOK_BASEURL is unset
+
+
+def built_by_read_the_docs(tmp_path_factory) -> Path:
+    """The site that the commands Read the Docs runs (.readthedocs.yaml) publish, for the
+    site's own address, from another copy of the project built from scratch in another
+    folder; built once for all the session's test processes."""
+    import yaml
+
+    folder = shared_folder(tmp_path_factory) / "read-the-docs"
+    output = folder / "output"
+    with FileLock(f"{folder}.lock"):
+        if not (output / "html").is_dir():
+            copy = copy_project(folder / "project")
+            config = yaml.safe_load((ROOT / ".readthedocs.yaml").read_text())
+            env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+            env.update(READTHEDOCS_CANONICAL_URL=SITE_URL, READTHEDOCS_OUTPUT=str(output))
+            for command in config["build"]["jobs"]["build"]["html"]:
+                done = subprocess.run(command, shell=True, cwd=copy, env=env, capture_output=True, text=True)
+                assert done.returncode == 0, f"{command}:\n{done.stdout}{done.stderr}"
+    return output / "html"
+
+
 # w from 3 to 4 is the change the book promises to follow; v moving too catches a number
 # typed by hand that happens to equal one w does not change (x stays 2, like the 2s of
 # formulas such as 2(y - target) and squares, so those are not taken for typed numbers).
