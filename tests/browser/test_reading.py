@@ -59,6 +59,31 @@ def test_phone_never_scrolls_sideways(open_page, path):
     assert seen["switchShown"], f"{path}: the language switch is not in the phone's first screen"
 
 
+# Each run of Chinese characters in a table's headers, with the number of lines it is drawn on.
+HEADER_WORDS = """() => [...document.querySelectorAll("article th")].flatMap(th => {
+  const texts = document.createTreeWalker(th, NodeFilter.SHOW_TEXT), words = [];
+  for (let text; (text = texts.nextNode());) {
+    for (const run of text.data.matchAll(/[\\u4e00-\\u9fff]+/g)) {
+      const range = document.createRange();
+      range.setStart(text, run.index);
+      range.setEnd(text, run.index + run[0].length);
+      words.push([run[0], new Set([...range.getClientRects()].map(r => Math.round(r.top))).size]);
+    }
+  }
+  return words;
+})"""
+
+
+def test_on_a_phone_no_chinese_table_header_breaks_inside_a_word(open_page):
+    """局部导数 on one line, not a character a line: the table scrolls in its box instead."""
+    seen = []
+    for station in STATIONS:
+        page, _ = open_page(f"zh/{station}.html", **PHONE)
+        seen += [(station, word, lines) for word, lines in page.evaluate(HEADER_WORDS)]
+    assert seen, "no Chinese table header on any station: nothing was checked"
+    assert [s for s in seen if s[2] > 1] == [], "words broken across lines"
+
+
 # The colours a reader sees: any CSS colour drawn on a canvas, backgrounds composited from the
 # page's root down to the element, then WCAG's contrast ratio.
 CONTRAST = """() => {
