@@ -43,10 +43,22 @@ def shows(text: str, expected: str) -> bool:
     return re.search(pattern(expected), text) is not None
 
 
+def read_pages(pdf) -> list[tuple[str, list[str]]]:
+    """Each page (of a file or bytes): its text, flattened, and its footer, what is written
+    below the text (the bottom margin, 22 mm, 62 pt)."""
+    reader = PdfReader(io.BytesIO(pdf) if isinstance(pdf, bytes) else pdf)
+    pages = []
+    for page in reader.pages:
+        footer = []
+        text = page.extract_text(visitor_text=lambda text, cm, tm, font, size: footer.append(text.strip())
+                                 if text.strip() and tm[4] * cm[1] + tm[5] * cm[3] + cm[5] < 50 else None)
+        pages.append((flat(text), footer))
+    return pages
+
+
 def page_texts(pdf) -> list[str]:
     """Each page's text (a file or bytes), flattened."""
-    reader = PdfReader(io.BytesIO(pdf) if isinstance(pdf, bytes) else pdf)
-    return [flat(page.extract_text()) for page in reader.pages]
+    return [text for text, _ in read_pages(pdf)]
 
 
 # Each exercise solution's words: its text outside the summary and outside formulas (whose
@@ -190,8 +202,14 @@ def books(site, tmp_path_factory) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="module")
-def book_texts(books) -> dict[str, list[str]]:
-    return {lang: page_texts(path) for lang, path in books.items()}
+def book_pages(books) -> dict[str, list[tuple[str, list[str]]]]:
+    """Each book's pages, read once: their text and their footer."""
+    return {lang: read_pages(path) for lang, path in books.items()}
+
+
+@pytest.fixture(scope="module")
+def book_texts(book_pages) -> dict[str, list[str]]:
+    return {lang: [text for text, _ in pages] for lang, pages in book_pages.items()}
 
 
 @pytest.mark.parametrize("lang", FOLDERS)
@@ -221,15 +239,9 @@ def test_the_contents_give_each_page_of_the_book_the_page_it_starts_on(site, boo
 
 
 @pytest.mark.parametrize("lang", FOLDERS)
-def test_every_page_but_the_title_page_is_numbered_in_its_footer(books, lang):
-    reader = PdfReader(books[lang])
-    unnumbered = []
-    for number, page in enumerate(reader.pages, start=1):
-        footer = []  # what is written below the text: the bottom margin, 22 mm (62 pt)
-        page.extract_text(visitor_text=lambda text, cm, tm, font, size: footer.append(text.strip())
-                          if text.strip() and tm[4] * cm[1] + tm[5] * cm[3] + cm[5] < 50 else None)
-        if footer != ([] if number == 1 else [str(number)]):
-            unnumbered.append((number, footer))
+def test_every_page_but_the_title_page_is_numbered_in_its_footer(book_pages, lang):
+    unnumbered = [(number, footer) for number, (_, footer) in enumerate(book_pages[lang], start=1)
+                  if footer != ([] if number == 1 else [str(number)])]
     assert unnumbered == [], f"burger-factory-{lang}.pdf, pages and their footers: {unnumbered}"
 
 
