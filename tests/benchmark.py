@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from chromium import launch as launch_chromium  # noqa: E402
 from chromium import live_preview  # noqa: E402
 from project import FOLDERS as LANGS  # noqa: E402
-from project import STATIONS, CompressingHandler, copy_project, served  # noqa: E402
+from project import STATIONS, CompressingHandler, authors_env, copy_project, served  # noqa: E402
 
 from book.languages import LANGUAGES  # noqa: E402
 
@@ -32,7 +32,7 @@ RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 
 
-ENV = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+ENV = authors_env()
 
 
 def run(cmd, cwd) -> float:

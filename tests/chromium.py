@@ -36,10 +36,11 @@ def live_preview(copy: Path, folder: str, page, name: str, seconds: float = 240)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+    from project import authors_env
+
     preview = subprocess.Popen(["make", "livehtml", f"lang={folder}", f"PORT={port}"], cwd=copy,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                               start_new_session=True, env=env)
+                               start_new_session=True, env=authors_env())
     try:
         deadline = time.monotonic() + seconds
         while True:  # the preview's first build

@@ -66,8 +66,7 @@ def built_by_read_the_docs(tmp_path_factory) -> Path:
         if not (output / "html").is_dir():
             copy = copy_project(folder / "project")
             config = yaml.safe_load((ROOT / ".readthedocs.yaml").read_text())
-            env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
-            env.update(READTHEDOCS_CANONICAL_URL=SITE_URL, READTHEDOCS_OUTPUT=str(output))
+            env = authors_env(READTHEDOCS_CANONICAL_URL=SITE_URL, READTHEDOCS_OUTPUT=str(output))
             for command in config["build"]["jobs"]["build"]["html"]:
                 done = subprocess.run(command, shell=True, cwd=copy, env=env, capture_output=True, text=True)
                 assert done.returncode == 0, f"{command}:\n{done.stdout}{done.stderr}"
@@ -99,12 +98,16 @@ def turned_copy(tmp_path_factory, variant: str) -> Path:
     return built_once(shared_folder(tmp_path_factory) / variant, turn, env)
 
 
+def authors_env(**extra: str) -> dict[str, str]:
+    """The environment an author's ``make`` runs in (with ``extra``): not the one of the make
+    that runs the tests, whose job server is not this make's."""
+    return {**{k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}, **extra}
+
+
 def make(target: str, cwd: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    """``make <target>`` as an author runs it (with ``env`` added), its console captured.
-    (Not as part of the make that runs the tests: its job server is not this make's.)"""
-    base = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+    """``make <target>`` as an author runs it (with ``env`` added), its console captured."""
     return subprocess.run(["make", target, *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=900, env={**base, **(env or {})})
+                          timeout=900, env=authors_env(**(env or {})))
 
 
 def copy_project(dest: Path) -> Path:

@@ -97,6 +97,11 @@ SWEEP = f"""(cases) => cases.map((knobs) => {{
 }})"""
 
 
+def enter(page, cases: list[dict]) -> list[dict]:
+    """What the panel shows for each case, its knobs entered in the page one case after another."""
+    return page.evaluate(SWEEP, [{knob: repr(value) for knob, value in case["knobs"].items()} for case in cases])
+
+
 def config(page) -> dict:
     return page.locator("section.bf-panel").evaluate("s => JSON.parse(s.dataset.config)")
 
@@ -118,8 +123,7 @@ def test_every_case_entered_in_station_5_shows_torchs_numbers_everywhere(open_pa
     assert len(every) > 100
     places = {"figure": "#fig-walk-graph [data-quantity]", "formulas": ".bf-formulas [data-quantity]",
               "table": "#backward-table table [data-quantity]"}
-    typed = [{knob: repr(value) for knob, value in case["knobs"].items()} for case in every]
-    for case, shown in zip(every, page.evaluate(SWEEP, typed), strict=True):
+    for case, shown in zip(every, enter(page, every), strict=True):
         assert wrong(shown, case) == [], case["knobs"]
     counts = {name: page.locator(selector).count() for name, selector in places.items()}
     assert counts == {"figure": 14, "formulas": 10, "table": 17}, counts
@@ -134,8 +138,7 @@ def test_the_named_cases_show_torchs_numbers_on_every_panel(open_page, cases, la
     named = [c for c in cases[lang][station]["cases"] if c["knobs"] in explore.NAMED]
     assert len(named) == len(explore.NAMED)
     graph = config(page)["graph"]
-    typed = [{knob: repr(value) for knob, value in case["knobs"].items()} for case in named]
-    for case, shown in zip(named, page.evaluate(SWEEP, typed), strict=True):
+    for case, shown in zip(named, enter(page, named), strict=True):
         assert wrong(shown, case) == [], case["knobs"]
         for key in graph.get("values", {}):  # each box of the graph shows the value of its quantity
             assert key in shown, f"{station}: the graph's {key} is not rewritten"
