@@ -73,29 +73,29 @@ def built_by_read_the_docs(tmp_path_factory) -> Path:
     return output / "html"
 
 
-# w from 3 to 4 is the change the book promises to follow; v moving too catches a number
-# typed by hand that happens to equal one w does not change (x stays 2, like the 2s of
-# formulas such as 2(y - target) and squares, so those are not taken for typed numbers).
-VARIANTS = {"w=4": {"w": 4.0}, "v=5": {"v": 5.0}}
-# The w=4 copy is also built for another address (BOOK_BASEURL): one build, two checks.
-MOVED_BASEURL = {"w=4": "https://example.org/books/burger/"}
+# The knobs turned in every station's code, in one copy: w from 3 to 4, and v from 2 to 5 so
+# that a number typed by hand cannot hide behind a quantity that only w leaves alone (x stays
+# 2, like the 2s of formulas such as 2(y - target) and squares, so those are not taken for
+# typed numbers).  The copy is also built for another address (BOOK_BASEURL): one build, two
+# checks.
+TURNED = {"w": 4.0, "v": 5.0}
+MOVED_BASEURL = "https://example.org/books/burger/"
 
 
-def turned_copy(tmp_path_factory, variant: str) -> Path:
-    """A copy of the project whose pages' code sets the variant's knobs, built once."""
+def turned_copy(tmp_path_factory) -> Path:
+    """A copy of the project whose pages' code sets the TURNED knobs, built once."""
     def turn(copy: Path):
         for folder in FOLDERS:
             for station in STATIONS:
                 path = copy / "docs" / folder / f"{station}.md"
                 source = path.read_text(encoding="utf-8")
-                for knob, value in VARIANTS[variant].items():
+                for knob, value in TURNED.items():
                     line = KNOB_LINES[knob].format(SEED[knob])
                     assert line in source, f"{path} does not set {knob} as the seed does: {line}"
                     source = source.replace(line, KNOB_LINES[knob].format(value))
                 path.write_text(source, encoding="utf-8")
 
-    env = {"BOOK_BASEURL": MOVED_BASEURL[variant]} if variant in MOVED_BASEURL else None
-    return built_once(shared_folder(tmp_path_factory) / variant, turn, env)
+    return built_once(shared_folder(tmp_path_factory) / "turned", turn, {"BOOK_BASEURL": MOVED_BASEURL})
 
 
 def authors_env(**extra: str) -> dict[str, str]:
