@@ -18,7 +18,7 @@ the site's stylesheets, so that formulas and figures look as they do on the site
 page's ids are prefixed with its name so that they stay unique in the book, and links
 between its pages point inside it.  Chromium prints it once, to learn where each chapter
 starts (the PDF's named destinations, read with pypdf: a contents entry links to its
-chapter), and again with those numbers in the contents, until they hold.
+chapter), and again with those numbers written into its contents, until they hold.
 """
 
 import os
@@ -87,23 +87,24 @@ def chapter(folder: Path, name: str, names: set[str]):
     return article, heading.get_text(" ", strip=True)
 
 
-def contents(toctrees: list[tuple[str, list[str]]], titles: dict[str, str],
-             pages: dict[str, int]) -> str:
-    """The contents: each toctree's pages under its caption, with their page numbers (or
-    blanks of the same width, before they are known), each a link to its page."""
+BLANK = "\N{FIGURE SPACE}" * 3  # as wide as a page number (tabular figures)
+
+
+def contents(toctrees: list[tuple[str, list[str]]], titles: dict[str, str]) -> str:
+    """The contents: each toctree's pages under its caption, each a link to its page, with
+    a blank as wide as its page number (NUMBER_CONTENTS writes the numbers in)."""
     html = []
     for caption, names in toctrees:
         html.append(f'<p class="caption">{escape(caption)}</p><ol>')
         for name in names:
-            number = pages.get(name, "\N{FIGURE SPACE}" * 3)
             html.append(f'<li><a href="#{name}"><span>{escape(titles[name])}</span>'
-                        f'<span class="page-number">{number}</span></a></li>')
+                        f'<span class="page-number">{BLANK}</span></a></li>')
         html.append("</ol>")
     return "".join(html)
 
 
 def assemble(site: Path, language: Language, date: str | None):
-    """The book's HTML, as a function of the chapters' page numbers, and the chapters' names."""
+    """The book's HTML (its contents' page numbers blank), and the chapters' names."""
     folder = site / language.folder
     home = read(folder / "index.html")
     # The book's pages: the home page's toctrees, each under its caption.
@@ -134,30 +135,29 @@ def assemble(site: Path, language: Language, date: str | None):
     built = (language.built_from_on if date else language.built_from).format(site=site_url, date=date)
     body = "".join(str(article) for article, _ in chapters)
 
-    def html(pages: dict[str, int]) -> str:
-        return f"""<!doctype html>
+    html = f"""<!doctype html>
 <html lang="{language.hreflang}"><head><meta charset="utf-8"><title>{escape(language.title)}</title>
 {head}</head>
 <body><div class="page"><div class="main"><div class="content"><div class="article-container">
 <section class="book-title-page"><h1>{escape(language.title)}</h1><p>{escape(built)}</p></section>
 {introduction}
-<nav class="book-contents"><h1>{escape(language.contents)}</h1>{contents(toctrees, titles, pages)}</nav>
+<nav class="book-contents"><h1>{escape(language.contents)}</h1>{contents(toctrees, titles)}</nav>
 {body}
 </div></div></div></div></body></html>"""
     return html, names
 
 
-def print_book(browser, html: str, out: Path) -> dict[str, int]:
-    """``html`` printed to ``out``; the page (from 1) where each chapter starts."""
-    with tempfile.TemporaryDirectory() as temporary:
-        source = Path(temporary) / "book.html"
-        source.write_text(html, encoding="utf-8")
-        page = browser.new_page()
-        page.goto(source.as_uri())
-        page.evaluate("document.fonts.ready")
-        page.pdf(path=out, prefer_css_page_size=True, print_background=True, outline=True,
-                 tagged=True)
-        page.close()
+# The contents' page numbers, written into the loaded book between two prints.
+NUMBER_CONTENTS = """pages => { for (const [name, number] of Object.entries(pages))
+  document.querySelector(`.book-contents a[href="#${name}"] .page-number`).textContent = number; }"""
+
+
+def print_book(page, out: Path, final: bool) -> dict[str, int]:
+    """The loaded book printed to ``out``; the page (from 1) where each chapter starts.  Only
+    a final print is tagged (what screen readers read): the others only tell where pages
+    break, which tags do not change."""
+    page.pdf(path=out, prefer_css_page_size=True, print_background=True, outline=True,
+             tagged=final)
     reader = PdfReader(out)
     return {name.lstrip("/"): reader.get_destination_page_number(destination) + 1
             for name, destination in reader.named_destinations.items()}
@@ -188,15 +188,23 @@ def build(site: Path, out: Path) -> list[Path]:
         for language in LANGUAGES:
             html, names = assemble(site, language, date)
             path = out / f"burger-factory-{language.folder}.pdf"
-            pages = {}
-            for _ in range(3):  # the numbers found are the numbers printed: done
-                found = print_book(browser, html(pages), path)
-                found = {name: found[name] for name in names}
-                if found == pages:
-                    break
-                pages = found
-            else:
-                raise RuntimeError(f"{path}: the contents' page numbers do not settle: {pages}")
+            with tempfile.TemporaryDirectory() as temporary:
+                source = Path(temporary) / "book.html"
+                source.write_text(html, encoding="utf-8")
+                page = browser.new_page()
+                page.goto(source.as_uri())
+                page.evaluate("document.fonts.ready")
+                pages = {}
+                for _ in range(3):  # the numbers found are the numbers printed: done
+                    found = print_book(page, path, final=bool(pages))
+                    found = {name: found[name] for name in names}
+                    if found == pages:
+                        break
+                    pages = found
+                    page.evaluate(NUMBER_CONTENTS, pages)
+                else:
+                    raise RuntimeError(f"{path}: the contents' page numbers do not settle: {pages}")
+                page.close()
             set_metadata(path, language.title, date)
             written.append(path)
         browser.close()
