@@ -87,17 +87,19 @@ def shared_tabs(browser):
 def open_page(browser, server, shared_tabs):
     """open_page(path, **context_options) -> (page, problems): the page, loaded with its fonts
     (and with nothing left to load, with idle=True), and a live list of everything that went
-    wrong on it (see Tab).  It is opened in a tab shared with other tests, or with fresh=True
-    in a new context: empty cache, no stored state."""
+    wrong on it (see Tab).  It is opened in a tab shared with other tests; with apart="<what>"
+    in a tab shared only by the tests that pass the same word (for those that leave state
+    behind, such as a search's terms); or with fresh=True in a new context: empty cache, no
+    stored state."""
     fresh_contexts = []
 
-    def open_page(path: str, idle: bool = False, fresh: bool = False, **options):
+    def open_page(path: str, idle: bool = False, fresh: bool = False, apart: str = "", **options):
         options = {**DESKTOP, **options}
         if fresh:
             fresh_contexts.append(browser.new_context(**options))
             tab = Tab(fresh_contexts[-1])
         else:
-            key = repr(sorted(options.items()))
+            key = apart + repr(sorted(options.items()))
             tab = shared_tabs.get(key) or shared_tabs.setdefault(key, Tab(browser.new_context(**options)))
         return tab.open(f"{server}/{path}", idle)
 

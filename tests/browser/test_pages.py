@@ -25,15 +25,33 @@ from project import built_page as built
 
 # -- 1. Every page loads cleanly ----------------------------------------------------------------
 
+@pytest.fixture(scope="module")
+def seen() -> dict:
+    """What each page showed, loaded once for the tests of sections 1 and 2, by path."""
+    return {}
+
+
+@pytest.fixture
+def load(open_page, seen):
+    """load(path): where the page ended, its problems, and its formulas (COUNT_KATEX), once it
+    had nothing left to load.  (Locale fr-FR: the root page would send zh and en readers on;
+    others see the chooser itself.)"""
+    def load(path: str) -> dict:
+        if path not in seen:
+            page, problems = open_page(path, idle=True, locale="fr-FR")
+            seen[path] = {"url": page.url, "problems": list(problems), "formulas": page.evaluate(COUNT_KATEX)}
+        return seen[path]
+    return load
+
+
 @pytest.mark.parametrize("path", site_pages())
-def test_page_loads_with_no_error_and_nothing_from_outside_the_site(open_page, path):
+def test_page_loads_with_no_error_and_nothing_from_outside_the_site(load, path):
     """Until nothing is left to load: no console error, no failed request, nothing asked of
     any host but the site's.  (The pages share a browser that has seen only them: a file they
     share fails, if it does, on the first that asks for it.)"""
-    # locale fr-FR: the root page would send zh and en readers on; others see the chooser itself.
-    page, problems = open_page(path, idle=True, locale="fr-FR")
-    assert page.url.endswith(path), f"{path} went to {page.url}"
-    assert problems == [], f"{path}:\n  " + "\n  ".join(problems)
+    loaded = load(path)
+    assert loaded["url"].endswith(path), f"{path} went to {loaded['url']}"
+    assert loaded["problems"] == [], f"{path}:\n  " + "\n  ".join(loaded["problems"])
 
 
 @pytest.mark.parametrize("locale, lands_on", [
@@ -70,12 +88,12 @@ COUNT_KATEX = """() => {
 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("station", STATIONS)
-def test_every_formula_is_rendered(site, open_page, lang, station):
+def test_every_formula_is_rendered(site, load, lang, station):
     """Each formula of the page is a KaTeX formula on screen, drawn in KaTeX's fonts."""
     soup = BeautifulSoup(built(site, lang, station), "html.parser")
     expected = len(soup.select("article span.math, article div.math"))
-    page, problems = open_page(f"{lang}/{station}.html")
-    seen = page.evaluate(COUNT_KATEX)
+    loaded = load(f"{lang}/{station}.html")
+    seen = loaded["formulas"]
     assert seen["errors"] == [], f"KaTeX could not render: {seen['errors']}"
     assert seen["katex"] == seen["rendered"] == expected, \
         f"{lang}/{station}: {expected} formulas in the page, {seen['katex']} KaTeX elements, " \
@@ -83,7 +101,7 @@ def test_every_formula_is_rendered(site, open_page, lang, station):
     if expected:  # the formulas are drawn in KaTeX's own fonts, which all loaded
         assert any(status == "loaded" for _, status in seen["fonts"]), seen["fonts"]
         assert not [f for f in seen["fonts"] if f[1] == "error"], seen["fonts"]
-    assert problems == []
+    assert loaded["problems"] == []
 
 
 # -- 3. The language switch --------------------------------------------------------------------
@@ -121,8 +139,8 @@ def test_search_lists_the_stations_that_discuss_a_term(site, open_page, lang, qu
     each quoted from its own text (docs/_static/search-summaries.js)."""
     expected = {s for s in STATIONS if discusses(article_text(built(site, lang, s)), query)}
     assert expected, f"no {lang} station mentions {query!r}: nothing to search for"
-    # fresh: a search leaves its terms in localStorage, for the next page to highlight
-    page, problems = open_page(f"{lang}/search.html?q={quote(query)}", fresh=True)
+    # apart: a search leaves its terms in localStorage, for the next page to highlight
+    page, problems = open_page(f"{lang}/search.html?q={quote(query)}", apart="search")
     try:  # the search ends by writing its summary; a broken one stays on "Searching..."
         page.wait_for_function(
             "document.querySelector('#search-results p.search-summary')?.textContent.trim()",

@@ -4,6 +4,7 @@ Every number a panel shows (in the station's graph, its formulas, station 5's ta
 steps of the backward pass, the epilogue's replay) is torch's, for every case the build had
 torch compute (_static/factory-cases.json), within 1e-9 and written as the book writes it."""
 
+import functools
 import json
 from html import unescape
 import math
@@ -33,6 +34,14 @@ SHOWN = """() => {
   }
   return shown;
 }"""
+
+
+@pytest.fixture
+def open_page(open_page):
+    """Pages opened as for a reader who asked for less motion (book.css then scrolls at once):
+    Playwright waits for what it clicks to stop moving, and Furo's smooth scroll to each
+    button the tests click took over a second."""
+    return functools.partial(open_page, reduced_motion="reduce")
 
 
 @pytest.fixture(scope="module")
@@ -155,6 +164,18 @@ def test_with_the_books_knobs_the_graph_says_what_the_build_drew(open_page, site
 
 # -- Stepping through the backward pass ----------------------------------------------------------
 
+# What a step shows: the parts lit up (a graph's node, a row of station 5's table), and the
+# numbers; WALK: each of so many more steps, taken with the Next button, and what it shows.
+STEP = f"""() => ({{
+  lit: [...document.querySelectorAll(".bf-now")].map(e => e.dataset.node || e.tagName),
+  shown: ({SHOWN})(),
+}})"""
+WALK = f"""(steps) => Array.from({{length: steps}}, () => {{
+  document.querySelector(".bf-walk .bf-next").click();
+  return {{said: document.querySelector(".bf-walk .bf-walk-step").innerText, ...({STEP})()}};
+}})"""
+
+
 @pytest.mark.parametrize("lang", FOLDERS)
 @pytest.mark.parametrize("station", WALKS)
 def test_the_step_through_walks_torchs_order_and_says_each_step_in_the_pages_language(
@@ -167,22 +188,22 @@ def test_the_step_through_walks_torchs_order_and_says_each_step_in_the_pages_lan
     said = walk.locator(".bf-walk-step")
     assert said.get_attribute("aria-live") == "polite"
     before = said.inner_text()
-    order, texts = torch_order(), []
-    for visit in setting["order"]:
-        walk.locator(".bf-next").click()
-        text = said.inner_text()
+    walk.locator(".bf-next").click()  # a reader's click; then the other steps in the page
+    steps = [{"said": said.inner_text(), **page.evaluate(STEP)},
+             *page.evaluate(WALK, len(setting["order"]) - 1)]
+    order, texts, graph = torch_order(), [], setting["graph"]
+    for visit, step in zip(setting["order"], steps, strict=True):
+        text, lit = step["said"], step["lit"]
         assert text != before
         before = text
         texts.append(text)
         assert bool(CJK.search(text)) == (lang == "zh"), text
-        lit = page.evaluate("[...document.querySelectorAll('.bf-now')].map(e => e.dataset.node || e.tagName)")
-        graph = setting["graph"]
         if graph:
             kind = "values" if visit["node"] == "AccumulateGrad" else "machines"
             assert graph[kind][visit["at"]] in lit, (visit, lit)
         if station == "5-backward-by-hand":
             assert lit.count("TR") == max(1, len(visit["to"])), lit
-        assert wrong(page.evaluate(SHOWN), case) == []
+        assert wrong(step["shown"], case) == []
     named = [re.search(r"PowBackward0|SubBackward0|MulBackward0|AccumulateGrad", t).group(0) for t in texts]
     assert named == order, "the steps are not in the order torch ran the nodes"
     # upstream × local = product, with the live numbers: machine B's step, to v
