@@ -1,6 +1,7 @@
 """Every reader can use the site: no axe violation on any page, in either language, light
-and dark, desktop and phone; every name a screen reader reads is in the page's language;
-and the keyboard reaches every control, visibly, on a desktop and on a phone."""
+and dark, desktop and phone; nothing on a phone scrolls sideways; every name a screen reader
+reads is in the page's language; and the keyboard reaches every control, visibly, on a
+desktop and on a phone."""
 
 import re
 
@@ -23,24 +24,30 @@ def violations(page) -> list[str]:
     return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}" for v in found]
 
 
-# How a page is looked at: a desktop in light mode, a phone in dark mode.
-LOOKS = {"desktop": {"color_scheme": "light"}, "phone": {"color_scheme": "dark", **PHONE}}
+# How a page is looked at: a desktop in light mode, a phone in dark mode.  (Locale fr-FR: the
+# root page would send zh and en readers on to their language; others see its chooser.)
+LOOKS = {"desktop": {"color_scheme": "light", "locale": "fr-FR"},
+         "phone": {"color_scheme": "dark", "locale": "fr-FR", **PHONE}}
 
 
 @pytest.fixture(scope="module")
 def looked() -> dict:
-    """What each page showed in each look: axe's findings and the names, by (path, look)."""
+    """What each page showed in each look, by (path, look): see look."""
     return {}
 
 
 @pytest.fixture
 def look(open_page, looked):
-    """look(path, device, what): axe's violations ("axe") or the names ("names") on the page,
-    as the device shows it. A page loaded once gives both (the axe tests come first)."""
+    """look(path, device, what): what the page showed on the device: axe's violations ("axe"),
+    the names ("names"), and on a phone how it reflows ("reflow", OVERFLOW).  A page is loaded
+    once for all of them (the axe tests come first: axe runs only where they ask)."""
     def look(path: str, device: str, what: str):
         if what not in looked.get((path, device), {}):
             page, _ = open_page(path, **LOOKS[device])
-            looked[path, device] = {"names": names(page), **({"axe": violations(page)} if what == "axe" else {})}
+            assert page.url.endswith(path), f"{path} went to {page.url}"
+            looked[path, device] = {"names": names(page),
+                                    **({"reflow": page.evaluate(OVERFLOW)} if device == "phone" else {}),
+                                    **({"axe": violations(page)} if what == "axe" else {})}
         return looked[path, device][what]
     return look
 
@@ -66,6 +73,54 @@ def test_no_axe_violation_on_a_desktop_in_dark_mode_chosen_by_the_reader(browser
         assert violations(page) == []
     finally:
         context.close()
+
+
+# -- Reflow: a phone never scrolls sideways (WCAG 1.4.10) ----------------------------------------
+
+OVERFLOW = """() => {
+  const width = document.documentElement.clientWidth;
+  const inside = r => r.left >= -0.5 && r.right <= width + 0.5;
+  const name = e => e.tagName.toLowerCase() + (e.className && typeof e.className === "string"
+    ? "." + e.className.trim().split(/\\s+/).join(".") : "") + ` "${e.textContent.trim().slice(0, 40)}"`;
+  const clips = e => getComputedStyle(e).overflowX !== "visible";
+  const escaped = [];  // article elements past the screen's edge, not inside a box that scrolls
+  for (const el of document.querySelectorAll("article *")) {
+    const r = el.getBoundingClientRect();
+    if (!r.width || inside(r)) continue;
+    let box = el.parentElement;
+    while (box && box.tagName !== "ARTICLE" && !clips(box)) box = box.parentElement;
+    if (!box || box.tagName === "ARTICLE" || !inside(box.getBoundingClientRect()))
+      escaped.push(name(el));
+  }
+  // wide code and formulas: their own box must scroll, not spill over
+  const spilling = [...document.querySelectorAll(
+      "article pre, article div.math, article .katex-display > .katex > .katex-html")]
+    .filter(e => e.scrollWidth > e.clientWidth + 1
+                 && !["auto", "scroll"].includes(getComputedStyle(e).overflowX))
+    .map(name);
+  // the language switch, where there is one, in the first screen and within its width
+  const sw = document.querySelector("p.book-lang-switch a");
+  const switchBox = sw && sw.getBoundingClientRect();
+  const switchShown = !sw || (inside(switchBox) && switchBox.top >= 0 && switchBox.bottom <= innerHeight
+                              && document.elementFromPoint(switchBox.x + 2, switchBox.y + 2) === sw);
+  return {scrollWidth: document.documentElement.scrollWidth, clientWidth: width,
+          escaped: escaped.slice(0, 10), spilling, switchShown};
+}"""
+
+
+@pytest.mark.parametrize("path", site_pages())
+def test_phone_never_scrolls_sideways(look, path):
+    """Nothing is wider than a phone; wide code and formulas scroll in their own boxes; the
+    language switch is in the first screen.  (The page's own scrollWidth is not enough: Furo
+    clips what overflows its main column, so each element of the article is checked too.)"""
+    seen = look(path, "phone", "reflow")
+    assert seen["clientWidth"] == PHONE["viewport"]["width"], "no <meta name=viewport>?"
+    assert seen["scrollWidth"] <= seen["clientWidth"], \
+        f"{path} is {seen['scrollWidth']}px wide on a {seen['clientWidth']}px phone; " \
+        f"past the edge: {seen['escaped']}"
+    assert seen["escaped"] == [], f"{path}: past the phone's edge: {seen['escaped']}"
+    assert seen["spilling"] == [], f"{path}: wide blocks that do not scroll: {seen['spilling']}"
+    assert seen["switchShown"], f"{path}: the language switch is not in the phone's first screen"
 
 
 # -- Names, in the page's language ---------------------------------------------------------

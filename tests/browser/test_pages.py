@@ -111,7 +111,7 @@ def test_language_switch_goes_to_the_same_page_in_the_other_language_and_back(
         open_page, server, name):
     """A click on the switch opens this page in the other language; a click there, back:
     both twins' switches, tried.  (The en pages are zh's: test_twin_pages.  On phones the
-    switch is on screen too: see test_phone_never_scrolls_sideways.)"""
+    switch is on screen too: test_accessible.py, test_phone_never_scrolls_sideways.)"""
     lang, other = LANGS
     page, problems = open_page(f"{lang}/{name}.html")
     for there in (other, lang):

@@ -1,5 +1,6 @@
 """How the built site reads in a real browser (Debian's Chromium, driven by Playwright; see
 conftest.py): on a phone, in dark mode, in a Chinese font, and in an author's live preview.
+(That nothing on a phone scrolls sideways: test_accessible.py, as WCAG's reflow.)
 """
 
 import re
@@ -11,53 +12,6 @@ from project import FOLDERS as LANGS
 from project import STATIONS, copy_project, site_pages
 
 # -- Phones and dark mode ------------------------------------------------------------------------
-
-OVERFLOW = """() => {
-  const width = document.documentElement.clientWidth;
-  const inside = r => r.left >= -0.5 && r.right <= width + 0.5;
-  const name = e => e.tagName.toLowerCase() + (e.className && typeof e.className === "string"
-    ? "." + e.className.trim().split(/\\s+/).join(".") : "") + ` "${e.textContent.trim().slice(0, 40)}"`;
-  const clips = e => getComputedStyle(e).overflowX !== "visible";
-  const escaped = [];  // article elements past the screen's edge, not inside a box that scrolls
-  for (const el of document.querySelectorAll("article *")) {
-    const r = el.getBoundingClientRect();
-    if (!r.width || inside(r)) continue;
-    let box = el.parentElement;
-    while (box && box.tagName !== "ARTICLE" && !clips(box)) box = box.parentElement;
-    if (!box || box.tagName === "ARTICLE" || !inside(box.getBoundingClientRect()))
-      escaped.push(name(el));
-  }
-  // wide code and formulas: their own box must scroll, not spill over
-  const spilling = [...document.querySelectorAll(
-      "article pre, article div.math, article .katex-display > .katex > .katex-html")]
-    .filter(e => e.scrollWidth > e.clientWidth + 1
-                 && !["auto", "scroll"].includes(getComputedStyle(e).overflowX))
-    .map(name);
-  // the language switch, where there is one, in the first screen and within its width
-  const sw = document.querySelector("p.book-lang-switch a");
-  const switchBox = sw && sw.getBoundingClientRect();
-  const switchShown = !sw || (inside(switchBox) && switchBox.top >= 0 && switchBox.bottom <= innerHeight
-                              && document.elementFromPoint(switchBox.x + 2, switchBox.y + 2) === sw);
-  return {scrollWidth: document.documentElement.scrollWidth, clientWidth: width,
-          escaped: escaped.slice(0, 10), spilling, switchShown};
-}"""
-
-
-@pytest.mark.parametrize("path", site_pages())
-def test_phone_never_scrolls_sideways(open_page, path):
-    """Nothing is wider than a phone; wide code and formulas scroll in their own boxes; the
-    language switch is in the first screen.  (The page's own scrollWidth is not enough: Furo
-    clips what overflows its main column, so each element of the article is checked too.)"""
-    page, _ = open_page(path, locale="fr-FR", **PHONE)
-    seen = page.evaluate(OVERFLOW)
-    assert seen["clientWidth"] == PHONE["viewport"]["width"], "no <meta name=viewport>?"
-    assert seen["scrollWidth"] <= seen["clientWidth"], \
-        f"{path} is {seen['scrollWidth']}px wide on a {seen['clientWidth']}px phone; " \
-        f"past the edge: {seen['escaped']}"
-    assert seen["escaped"] == [], f"{path}: past the phone's edge: {seen['escaped']}"
-    assert seen["spilling"] == [], f"{path}: wide blocks that do not scroll: {seen['spilling']}"
-    assert seen["switchShown"], f"{path}: the language switch is not in the phone's first screen"
-
 
 # Each run of Chinese characters in a table's headers, with the number of lines it is drawn on.
 HEADER_WORDS = """() => [...document.querySelectorAll("article th")].flatMap(th => {
