@@ -106,30 +106,52 @@ def printed(page) -> str:
     return "".join(page_texts(page.pdf(format="A4")))
 
 
+@pytest.fixture(scope="module")
+def on_paper() -> dict:
+    """What each page printed, by path: see print_page."""
+    return {}
+
+
+@pytest.fixture
+def print_page(open_page, on_paper):
+    """print_page(path): the page's site chrome and its solutions' words, as the screen shows
+    them; its title; its text as Chromium prints it; and whether its solutions were folded
+    again after printing.  Printed once for the tests that ask."""
+    def print_page(path: str) -> dict:
+        if path not in on_paper:
+            page, _ = open_page(path)
+            on_paper[path] = {
+                "chrome": {name: page.locator(selector).all_text_contents() for name, selector in CHROME.items()},
+                "solutions": page.evaluate(SOLUTION_WORDS),
+                "title": page.locator("article h1").text_content().rstrip("¶#"),
+                "text": printed(page),
+                "folded": page.evaluate("[...document.querySelectorAll('details')].every(d => !d.open)"),
+            }
+        return on_paper[path]
+    return print_page
+
+
 @pytest.mark.parametrize("lang", FOLDERS)
-def test_a_printed_page_shows_no_site_chrome(open_page, lang):
+def test_a_printed_page_shows_no_site_chrome(print_page, lang):
     """Only the article prints: Furo's "skip to content" link (which printed over the text
     of every sheet), navigation, the language switch, downloads and footer do not."""
-    page, _ = open_page(f"{lang}/1-factory.html")
-    chrome = {name: page.locator(selector).all_text_contents() for name, selector in CHROME.items()}
+    seen = print_page(f"{lang}/1-factory.html")
+    chrome, text = seen["chrome"], seen["text"]
     assert all(chrome.values()), f"not on the page any more: {[n for n, t in chrome.items() if not t]}"
-    text = printed(page)
-    assert shows(text, page.locator("article h1").text_content().rstrip("¶#"))
+    assert shows(text, seen["title"])
     printed_chrome = [name for name, texts in chrome.items() if any(shows(text, t) for t in texts)]
     assert printed_chrome == [], f"{lang}/1-factory.html prints the site's {printed_chrome}"
 
 
 @pytest.mark.parametrize("lang", FOLDERS)
-def test_a_printed_page_shows_every_solution(open_page, lang):
+def test_a_printed_page_shows_every_solution(print_page, lang):
     """The exercises' solutions, folded on screen, print open."""
-    page, _ = open_page(f"{lang}/1-factory.html")
-    solutions = page.evaluate(SOLUTION_WORDS)
+    seen = print_page(f"{lang}/1-factory.html")
+    solutions = seen["solutions"]
     assert len(solutions) >= 2 and all(solutions), "the page's solutions were not found"
-    text = printed(page)
-    missing = [run for runs in solutions for run in runs if not shows(text, run)]
+    missing = [run for runs in solutions for run in runs if not shows(seen["text"], run)]
     assert missing == [], f"{lang}/1-factory.html prints without its solutions' {missing}"
-    assert page.evaluate("[...document.querySelectorAll('details')].every(d => !d.open)"), \
-        "printing left the solutions open on screen"
+    assert seen["folded"], "printing left the solutions open on screen"
 
 
 def test_solutions_print_open_without_the_stylesheet_too(browser, server):
