@@ -52,7 +52,7 @@ PAGE = {"raises": f"{STATION}.md", "unglued formula": "3-error-and-backprop.md",
 
 def hang(copy):
     """A cell that never ends, on a page that waits 3 s for a cell (MyST-NB's execution
-    timeout, set in the page's front matter as an author may set it), not the book's 30."""
+    timeout, set in the page's front matter as an author may set it), not the book's 60."""
     inject(copy, "loss.backward()", "import time; time.sleep(600)", page=PAGE["hangs"])
     edit(copy, PAGE["hangs"], lambda text: text.replace("\nmyst:\n", "\nmystnb:\n  execution_timeout: 3\nmyst:\n", 1))
 
