@@ -15,9 +15,9 @@ collect_ignore = ["roots"]
 # make test's two test processes (pytest-xdist, a file to a process) take the files in this
 # order: the long ones first, longest first, so that the short ones even out the end
 # (xdist's own order, by number of tests, left a long file of few tests for last).  Their
-# seconds in `make test` with --durations=0 on 2026-12-02: 93, 55, 55, 48, 41, 27, 27.
-LONG_FIRST = ("browser/test_accessible.py", "test_reader_features.py", "test_build_failures.py",
-              "test_print.py", "browser/test_pages.py", "browser/test_reading.py", "browser/test_panel.py")
+# seconds in `make test` with --durations=0 on 2026-12-02: 72, 53, 44, 39, 40, 25, 21.
+LONG_FIRST = ("browser/test_accessible.py", "test_build_failures.py", "test_reader_features.py",
+              "test_print.py", "browser/test_pages.py", "browser/test_panel.py", "browser/test_reading.py")
 
 
 def pytest_collection_modifyitems(items):

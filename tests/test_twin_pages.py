@@ -1,7 +1,6 @@
 """Both languages have the same pages, the same code (comments and strings aside) and the
 same live numbers; and the check that says so does catch each kind of drift."""
 
-import shutil
 from pathlib import Path
 
 import pytest

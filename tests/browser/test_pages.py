@@ -1,7 +1,8 @@
 """The built site in a real browser, page by page: Debian's Chromium, driven by Playwright,
 reading the site from a static server on 127.0.0.1 (conftest.py).  Every page loads cleanly
-from the site alone, every formula is rendered, the language switch and the search work.
-How the pages read on phones, in dark mode and in the live preview: test_browser_reading.py.
+from the site alone, every formula is rendered and every figure's labels drawn whole, the
+language switch and the search work.  How the pages read on phones, in dark mode and in the
+live preview: test_reading.py; whether every reader can use them: test_accessible.py.
 (Pictures of the pages, for a person: `make screenshots`.)
 
 """
@@ -33,13 +34,14 @@ def seen() -> dict:
 
 @pytest.fixture
 def load(open_page, seen):
-    """load(path): where the page ended, its problems, and its formulas (COUNT_KATEX), once it
-    had nothing left to load.  (Locale fr-FR: the root page would send zh and en readers on;
-    others see the chooser itself.)"""
+    """load(path): where the page ended, its problems, its formulas (COUNT_KATEX) and its
+    figures' labels (PIECES), once it had nothing left to load.  (Locale fr-FR: the root
+    page would send zh and en readers on; others see the chooser itself.)"""
     def load(path: str) -> dict:
         if path not in seen:
             page, problems = open_page(path, idle=True, locale="fr-FR")
-            seen[path] = {"url": page.url, "problems": list(problems), "formulas": page.evaluate(COUNT_KATEX)}
+            seen[path] = {"url": page.url, "problems": list(problems), "formulas": page.evaluate(COUNT_KATEX),
+                          "pieces": page.evaluate(PIECES)}
         return seen[path]
     return load
 
@@ -64,7 +66,7 @@ def test_root_page_sends_readers_to_their_language(open_page, server, locale, la
     assert besides_left_behind(problems) == []
 
 
-# -- 2. Every formula is rendered ------------------------------------------------------------
+# -- 2. Every formula is rendered, every figure's labels drawn whole ----------------------
 
 # What the page's source holds: the math wrappers in the built HTML.  Sphinx writes exactly one
 # <span class="math"> per inline and one <div class="math"> per display formula, whatever the
@@ -102,6 +104,36 @@ def test_every_formula_is_rendered(site, load, lang, station):
         assert any(status == "loaded" for _, status in seen["fonts"]), seen["fonts"]
         assert not [f for f in seen["fonts"] if f[1] == "error"], seen["fonts"]
     assert loaded["problems"] == []
+
+
+# A figure's line of text drawn in pieces (around a subscript: y, target, ) = 4): where each
+# piece ends in the reader's font, and where the next piece on its line begins.
+PIECES = """() => {
+  const pieces = [];
+  for (const group of document.querySelectorAll(".bf-figure svg g")) {
+    const texts = [...group.children].filter(e => e.tagName === "text");
+    for (let i = 0; i + 1 < texts.length; i++) {
+      const [a, b] = [texts[i], texts[i + 1]], at = (e, name) => +e.getAttribute(name);
+      if (at(b, "x") > at(a, "x") && Math.abs(at(b, "y") - at(a, "y")) < at(a, "font-size") / 2)
+        pieces.push([a.textContent, a.getEndPositionOfChar(a.getNumberOfChars() - 1).x,
+                     at(b, "x"), b.textContent]);
+    }
+  }
+  return pieces;
+}"""
+
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_piece_of_a_figure_label_runs_into_the_next(load, lang):
+    """Graphviz places the pieces of a line by its estimate of the font's widths; drawn in
+    the font the reader's browser has, each piece still ends before the next begins."""
+    pieces = [(path, *piece) for path in site_pages() if path.startswith(f"{lang}/")
+              for piece in load(path)["pieces"]]
+    assert pieces, "no figure line is drawn in pieces: nothing was checked"
+    overruns = [(path, text, round(end - start, 1), then)
+                for path, text, end, start, then in pieces if end > start + 0.5]
+    assert overruns == [], f"pieces running into the next by so many pixels: {overruns}"
 
 
 # -- 3. The language switch --------------------------------------------------------------------

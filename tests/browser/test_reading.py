@@ -1,6 +1,7 @@
 """How the built site reads in a real browser (Debian's Chromium, driven by Playwright; see
 conftest.py): on a phone, in dark mode, in a Chinese font, and in an author's live preview.
-(That nothing on a phone scrolls sideways: test_accessible.py, as WCAG's reflow.)
+(That nothing on a phone scrolls sideways: test_accessible.py, as WCAG's reflow; that the
+figures' labels are drawn whole: test_pages.py.)
 """
 
 import re
@@ -9,7 +10,7 @@ import shutil
 import pytest
 from chromium import DESKTOP, PHONE, live_preview
 from project import FOLDERS as LANGS
-from project import STATIONS, copy_project, site_pages
+from project import STATIONS, copy_project
 
 # -- Phones and dark mode ------------------------------------------------------------------------
 
@@ -115,39 +116,6 @@ def test_chinese_is_drawn_with_a_chinese_font(open_page):
     cdp.detach()  # the tab is shared
     assert any(re.search(r"CJK|Hei|Song|Kai|Ming|WenQuanYi|PingFang|YaHei|SC\b", f["familyName"])
                for f in fonts), f"the Chinese title is drawn with {fonts}: is a CJK font installed?"
-
-
-# -- Figures -----------------------------------------------------------------------------------
-
-PIECES = """() => {
-  // A figure's line of text drawn in pieces (around a subscript: y, target, ) = 4): where
-  // each piece ends in the reader's font, and where the next piece on its line begins.
-  const pieces = [];
-  for (const group of document.querySelectorAll(".bf-figure svg g")) {
-    const texts = [...group.children].filter(e => e.tagName === "text");
-    for (let i = 0; i + 1 < texts.length; i++) {
-      const [a, b] = [texts[i], texts[i + 1]], at = (e, name) => +e.getAttribute(name);
-      if (at(b, "x") > at(a, "x") && Math.abs(at(b, "y") - at(a, "y")) < at(a, "font-size") / 2)
-        pieces.push([a.textContent, a.getEndPositionOfChar(a.getNumberOfChars() - 1).x,
-                     at(b, "x"), b.textContent]);
-    }
-  }
-  return pieces;
-}"""
-
-
-@pytest.mark.parametrize("lang", LANGS)
-def test_no_piece_of_a_figure_label_runs_into_the_next(open_page, lang):
-    """Graphviz places the pieces of a line by its estimate of the font's widths; drawn in
-    the font the reader's browser has, each piece still ends before the next begins."""
-    pieces = []
-    for path in [p for p in site_pages() if p.startswith(f"{lang}/")]:
-        page, _ = open_page(path)
-        pieces += [(path, *piece) for piece in page.evaluate(PIECES)]
-    assert pieces, "no figure line is drawn in pieces: nothing was checked"
-    overruns = [(path, text, round(end - start, 1), then)
-                for path, text, end, start, then in pieces if end > start + 0.5]
-    assert overruns == [], f"pieces running into the next by so many pixels: {overruns}"
 
 
 def test_livehtml_shows_a_saved_edit_by_itself(browser, clean_copy, tmp_path):
