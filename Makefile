@@ -103,13 +103,15 @@ doctest: $(VENV)/.installed
 linkcheck: $(VENV)/.installed
 	$(foreach f,$(FOLDERS),$(SPHINX) -b linkcheck -D language=$(call code,$f) -d $(W)/$f/doctrees docs/$f $(W)/$f/linkcheck &&) true
 
-# Test files are shared out between two processes (pytest-xdist), a file to a process,
-# so that a file's costly builds (module fixtures) are made once; in the order conftest.py
-# gives them, long files first. (Not --dist loadgroup, which would balance better: with
-# pytest 9.2 it groups nothing, pytest-dev/pytest-xdist#1386.)
+# Test files are shared out between processes (pytest-xdist), a file to a process, so
+# that a file's costly builds (module fixtures) are made once; in the order conftest.py
+# gives them, long files first.  Three processes on two cores: part of the time a test
+# waits (for a cell's timeout, the live preview, a search), and the third fills it
+# (185-191 s against 202-207 s with two, 2026-12-02).  (Not --dist loadgroup, which would
+# balance better: with pytest 9.2 it groups nothing, pytest-dev/pytest-xdist#1386.)
 test: $(VENV)/.installed
 	@test -x /usr/bin/chromium || { echo "make test: the browser tests need Chromium at /usr/bin/chromium (Debian: apt-get install chromium fonts-noto-cjk)" >&2; exit 1; }
-	$(BIN)/python -m pytest --rootdir=. -n 2 --dist loadfile --no-loadscope-reorder --doctest-modules src tests
+	$(BIN)/python -m pytest --rootdir=. -n 3 --dist loadfile --no-loadscope-reorder --doctest-modules src tests
 
 bench: $(VENV)/.installed
 	$(BIN)/python tests/benchmark.py

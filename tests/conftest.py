@@ -12,7 +12,7 @@ pytest_plugins = ("sphinx.testing.fixtures", "browser.fixtures")
 collect_ignore = ["roots"]
 
 
-# make test's two test processes (pytest-xdist, a file to a process) take the files in this
+# make test's test processes (pytest-xdist, a file to a process) take the files in this
 # order: the long ones first, longest first, so that the short ones even out the end
 # (xdist's own order, by number of tests, left a long file of few tests for last).  Their
 # seconds in `make test` with --durations=0 on 2026-12-02: 72, 53, 44, 39, 40, 25, 21.
