@@ -103,15 +103,28 @@ OVERFLOW = """() => {
   const switchBox = sw && sw.getBoundingClientRect();
   const switchShown = !sw || (inside(switchBox) && switchBox.top >= 0 && switchBox.bottom <= innerHeight
                               && document.elementFromPoint(switchBox.x + 2, switchBox.y + 2) === sw);
+  // every word of Latin letters in a heading on one line ("backpropagatio / n" was not)
+  const brokenWords = [];
+  for (const heading of document.querySelectorAll("article h1, article h2, article h3")) {
+    const texts = document.createTreeWalker(heading, NodeFilter.SHOW_TEXT);
+    for (let text; (text = texts.nextNode());) {
+      for (const word of text.data.matchAll(/[A-Za-z][\\w.()]*/g)) {
+        const range = document.createRange();
+        range.setStart(text, word.index);
+        range.setEnd(text, word.index + word[0].length);
+        if (new Set([...range.getClientRects()].map(r => Math.round(r.top))).size > 1) brokenWords.push(word[0]);
+      }
+    }
+  }
   return {scrollWidth: document.documentElement.scrollWidth, clientWidth: width,
-          escaped: escaped.slice(0, 10), spilling, switchShown};
+          escaped: escaped.slice(0, 10), spilling, switchShown, brokenWords};
 }"""
 
 
 @pytest.mark.parametrize("path", site_pages())
 def test_phone_never_scrolls_sideways(look, path):
     """Nothing is wider than a phone; wide code and formulas scroll in their own boxes; the
-    language switch is in the first screen.  (The page's own scrollWidth is not enough: Furo
+    language switch is in the first screen; no word of a heading is cut in two.  (The page's own scrollWidth is not enough: Furo
     clips what overflows its main column, so each element of the article is checked too.)"""
     seen = look(path, "phone", "reflow")
     assert seen["clientWidth"] == PHONE["viewport"]["width"], "no <meta name=viewport>?"
@@ -121,6 +134,7 @@ def test_phone_never_scrolls_sideways(look, path):
     assert seen["escaped"] == [], f"{path}: past the phone's edge: {seen['escaped']}"
     assert seen["spilling"] == [], f"{path}: wide blocks that do not scroll: {seen['spilling']}"
     assert seen["switchShown"], f"{path}: the language switch is not in the phone's first screen"
+    assert seen["brokenWords"] == [], f"{path}: words of its headings broken across lines: {seen['brokenWords']}"
 
 
 # -- Names, in the page's language ---------------------------------------------------------
