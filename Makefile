@@ -110,7 +110,7 @@ linkcheck: $(VENV)/.installed
 # (185-191 s against 202-207 s with two, 2026-12-02).  (Not --dist loadgroup, which would
 # balance better: with pytest 9.2 it groups nothing, pytest-dev/pytest-xdist#1386.)
 test: $(VENV)/.installed
-	@test -x /usr/bin/chromium || { echo "make test: the browser tests need Chromium at /usr/bin/chromium (Debian: apt-get install chromium fonts-noto-cjk)" >&2; exit 1; }
+	@test -x /usr/bin/chromium-headless-shell || { echo "make test: the browser tests need Chromium's headless shell at /usr/bin/chromium-headless-shell (Debian: apt-get install chromium-headless-shell fonts-noto-cjk)" >&2; exit 1; }
 	$(BIN)/python -m pytest --rootdir=. -n 3 --dist loadfile --no-loadscope-reorder --doctest-modules src tests
 
 bench: $(VENV)/.installed

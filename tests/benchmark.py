@@ -21,7 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-from chromium import launch as launch_chromium  # noqa: E402
+from chromium import CHROMIUM, launch  # noqa: E402
 from chromium import live_preview  # noqa: E402
 from project import FOLDERS as LANGS  # noqa: E402
 from project import STATIONS, CompressingHandler, authors_env, copy_project, served  # noqa: E402
@@ -139,7 +139,7 @@ def bench_livehtml(copy: Path) -> tuple[str, str, str]:
     page_source = copy / "docs" / "en" / "4-pytorch-backward.md"
     times = []
     with sync_playwright() as p:
-        browser = launch_chromium(p)
+        browser = launch(p, CHROMIUM)
         with live_preview(copy, "en", browser.new_page(), "4-pytorch-backward", 300) as page:
             for i in range(RUNS):
                 words = f"Saved edit number {i} is on the page."
@@ -159,7 +159,7 @@ def bench_page_weight(site: Path) -> list[tuple[str, str, str]]:
 
     rows = []
     with served(site) as base, sync_playwright() as p:
-        browser = launch_chromium(p)
+        browser = launch(p, CHROMIUM)
         for lang in LANGS:
             for station in (*STATIONS, "6-the-factory-learns"):
                 page = browser.new_page()
@@ -206,7 +206,7 @@ def bench_panel(site: Path) -> list[tuple[str, str, str]]:
 
     rows = []
     with served(site) as base, sync_playwright() as p:
-        browser = launch_chromium(p)
+        browser = launch(p, CHROMIUM)
         for page_name, setup, knob, values in (
                 ("5-backward-by-hand", ".bf-next", "w", [3 + i / 10 for i in range(65)]),
                 ("6-the-factory-learns", None, "lr", [0.03 + i / 1e5 for i in range(65)])):
@@ -252,7 +252,7 @@ def bench_lighthouse(site: Path) -> list[tuple[str, str, str]]:
 
     if not (LIGHTHOUSE / "node_modules").is_dir():
         npm("ci", "--no-audit", "--no-fund", "--loglevel=error")
-    env = {**ENV, "CHROME_PATH": "/usr/bin/chromium"}
+    env = {**ENV, "CHROME_PATH": str(CHROMIUM)}
     categories = ("performance", "accessibility", "best-practices", "seo")
     rows = []
     with tempfile.TemporaryDirectory() as out, served(site, CompressingHandler) as base:

@@ -321,5 +321,5 @@ def test_without_chromium_make_pdf_says_how_to_install_it(clean_copy):
                                           "PYTHONPATH": str(clean_copy / "src")})
     assert result.returncode != 0
     said = [line for line in result.stderr.splitlines() if not line.startswith("make: ***")]
-    assert len(said) == 1 and "apt-get install chromium fonts-noto-cjk" in said[0], result.stderr
+    assert len(said) == 1 and "apt-get install chromium-headless-shell fonts-noto-cjk" in said[0], result.stderr
     assert "Traceback" not in result.stdout + result.stderr

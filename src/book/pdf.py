@@ -35,12 +35,13 @@ from pypdf import PdfReader, PdfWriter
 
 from book.languages import LANGUAGES, Language
 
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium-headless-shell"))
 # As the browser tests run it (tests/chromium.py): no sandbox, nothing from the network.
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
 NO_CHROMIUM = (f"make pdf: Chromium prints the books, and there is none at {CHROMIUM} "
-               "(Debian: apt-get install chromium fonts-noto-cjk; elsewhere: CHROMIUM=<path>)")
+               "(Debian: apt-get install chromium-headless-shell fonts-noto-cjk; elsewhere: "
+               "CHROMIUM=<path>)")
 STYLESHEET = Path(__file__).with_name("pdf.css")
 
 

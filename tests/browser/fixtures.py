@@ -6,7 +6,7 @@ import time
 from urllib.parse import urlsplit
 
 import pytest
-from chromium import CHROMIUM, DESKTOP, launch
+from chromium import DESKTOP, HEADLESS_SHELL, launch
 from project import served
 
 @pytest.fixture(scope="session")
@@ -14,9 +14,9 @@ def browser():
     """One Chromium for the session (Playwright's sync API allows one at a time)."""
     from playwright.sync_api import sync_playwright
 
-    if not CHROMIUM.is_file():
-        pytest.fail(f"Chromium is not installed at {CHROMIUM} (Debian: apt-get install chromium "
-                    "fonts-noto-cjk, as .ci/run does)", pytrace=False)
+    if not HEADLESS_SHELL.is_file():
+        pytest.fail(f"Chromium's headless shell is not installed at {HEADLESS_SHELL} (Debian: apt-get "
+                    "install chromium-headless-shell fonts-noto-cjk, as .ci/run does)", pytrace=False)
     with sync_playwright() as playwright:
         browser = launch(playwright)
         yield browser
