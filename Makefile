@@ -114,6 +114,7 @@ test: $(VENV)/.installed
 	$(BIN)/python -m pytest --rootdir=. -n 3 --dist loadfile --no-loadscope-reorder --doctest-modules src tests
 
 bench: $(VENV)/.installed
+	@test -x /usr/bin/chromium || { echo "make bench: it times the pages in the Chromium a reader runs, at /usr/bin/chromium (Debian: apt-get install chromium)" >&2; exit 1; }
 	$(BIN)/python tests/benchmark.py
 
 screenshots: html
