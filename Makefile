@@ -107,8 +107,9 @@ linkcheck: $(VENV)/.installed
 # that a file's costly builds (module fixtures) are made once; in the order conftest.py
 # gives them, long files first.  Three processes on two cores: part of the time a test
 # waits (for a cell's timeout, the live preview, a search), and the third fills it
-# (185-191 s against 202-207 s with two, 2026-12-02).  (Not --dist loadgroup, which would
-# balance better: with pytest 9.2 it groups nothing, pytest-dev/pytest-xdist#1386.)
+# (185-191 s against 202-207 s with two, 2026-12-02; since the tests use the headless
+# shell, 147 against 150 s: even).  (Not --dist loadgroup, which would balance better:
+# with pytest 9.2 it groups nothing, pytest-dev/pytest-xdist#1386.)
 test: $(VENV)/.installed
 	@test -x /usr/bin/chromium-headless-shell || { echo "make test: the browser tests need Chromium's headless shell at /usr/bin/chromium-headless-shell (Debian: apt-get install chromium-headless-shell fonts-noto-cjk)" >&2; exit 1; }
 	$(BIN)/python -m pytest --rootdir=. -n 3 --dist loadfile --no-loadscope-reorder --doctest-modules src tests
