@@ -9,14 +9,15 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-# The tests and the screenshots run Debian's chromium-headless-shell, the headless-only build
-# that Playwright itself runs for headless tests: the browser tests took a fifth less CPU
-# than with the full browser's --headless (179 against 226 CPU-s, 2026-12-02).  The
-# benchmark times what a reader's browser does: the full chromium.
-HEADLESS_SHELL = Path("/usr/bin/chromium-headless-shell")
+from book.pdf import CHROMIUM_ARGS as ARGS
+from book.pdf import HEADLESS_SHELL
+
+# The tests and the screenshots run Chromium as make pdf does (src/book/pdf.py): Debian's
+# chromium-headless-shell, the headless-only build that Playwright itself runs for headless
+# tests.  The browser tests took a fifth less CPU than with the full browser's --headless
+# (179 against 226 CPU-s, 2026-12-02).  The benchmark times what a reader's browser does:
+# the full chromium.
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 

@@ -35,13 +35,14 @@ from pypdf import PdfReader, PdfWriter
 
 from book.languages import LANGUAGES, Language
 
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium-headless-shell"))
-# As the browser tests run it (tests/chromium.py): no sandbox, nothing from the network.
+# Debian's headless shell (or CHROMIUM=<path>), run as the browser tests run it
+# (tests/chromium.py): no sandbox, nothing from the network.
+HEADLESS_SHELL = Path("/usr/bin/chromium-headless-shell")
+CHROMIUM = Path(os.environ.get("CHROMIUM", HEADLESS_SHELL))
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
-NO_CHROMIUM = (f"make pdf: Chromium prints the books, and there is none at {CHROMIUM} "
-               "(Debian: apt-get install chromium-headless-shell fonts-noto-cjk; elsewhere: "
-               "CHROMIUM=<path>)")
+NO_CHROMIUM = (f"make pdf: Chromium prints the books, and there is none at {CHROMIUM} (Debian: "
+               "apt-get install chromium-headless-shell fonts-noto-cjk; elsewhere: CHROMIUM=<path>)")
 STYLESHEET = Path(__file__).with_name("pdf.css")
 
 
